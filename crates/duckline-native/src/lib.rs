@@ -1,0 +1,1 @@
+//! duckline-native: Engine over the duckdb crate, Store over std::fs.

@@ -1,0 +1,1 @@
+//! duckline-wasm: the npm package.
