@@ -1,0 +1,421 @@
+// duckline demo page: opens the "demo" workspace, imports data, shows a table in a virtualized
+// grid, applies commands, walks the timeline and shows diffs. Only the API in shared/API.md is
+// used. Every duckline call goes through `run` (one at a time, `body[data-busy]` while running).
+
+import { h, byTestId, fmtBytes, fmtInt, fmtMs } from './util.js';
+import {
+  clearError,
+  duckdbBundles,
+  loadDuckline,
+  mark,
+  metrics,
+  run,
+  setStatus,
+  showError,
+  showMessage,
+  timed,
+} from './runtime.js';
+import { Grid } from './grid.js';
+import { CommandForms } from './forms.js';
+import { TimelineView } from './timeline.js';
+import { DiffView } from './diff.js';
+import { StoragePanel } from './storage.js';
+
+const WORKSPACE = 'demo';
+const SAMPLE_URL = '/sample/flights.csv';
+const SAMPLE_TABLE = 'flights';
+const LAST_TABLE_KEY = 'duckline-demo:last-table';
+
+/** Page state; also reachable as `window.__duckline.state` for debugging and tests. */
+const state = {
+  ws: null,
+  tables: [],
+  table: null,
+  info: null,
+  timeline: null,
+  abort: null,
+};
+window.__duckline = { state, metrics };
+
+const el = {
+  tableList: byTestId('table-list'),
+  loadSample: byTestId('load-sample'),
+  importName: byTestId('import-name'),
+  fileInput: byTestId('file-input'),
+  importMessage: byTestId('import-message'),
+  storageRefresh: byTestId('storage-refresh'),
+  tableName: byTestId('table-name'),
+  rowCount: byTestId('row-count'),
+  columnCount: byTestId('column-count'),
+  undo: byTestId('undo'),
+  redo: byTestId('redo'),
+  selectedRowId: byTestId('selected-row-id'),
+  exportCsv: byTestId('export-csv'),
+  exportParquet: byTestId('export-parquet'),
+  dropTable: byTestId('drop-table'),
+  cancel: byTestId('cancel'),
+  progress: byTestId('progress'),
+  errorDismiss: byTestId('error-dismiss'),
+};
+
+const grid = new Grid(byTestId('grid'), {
+  onSelect: (rowId) => {
+    el.selectedRowId.textContent = rowId === null ? 'none' : String(rowId);
+  },
+  onEdit: ({ rowId, column, value }) => applyCommand({ op: 'edit_cell', rowId, column, value }, forms.message),
+});
+const forms = new CommandForms(document.getElementById('command-forms'), {
+  onApply: (command, messageEl) => applyCommand(command, messageEl),
+  getSelectedRowId: () => grid.selected,
+});
+const timelineView = new TimelineView(document.getElementById('timeline'), {
+  onGoto: (position) => gotoPosition(position),
+});
+const diffView = new DiffView(document.getElementById('diff-view'));
+const storagePanel = new StoragePanel(document.getElementById('storage'));
+
+// ---------------------------------------------------------------------------------------------
+// Rendering of the table list and the table header.
+
+function renderTableList() {
+  el.tableList.replaceChildren(
+    ...state.tables.map((t) =>
+      h(
+        'li',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: state.table && state.table.name === t.name ? 'table-item current' : 'table-item',
+            'data-testid': 'table-item',
+            'data-name': t.name,
+            onclick: () => selectTable(t.name),
+          },
+          h('span', { class: 'name', text: t.name }),
+          h('span', { class: 'meta', text: `${fmtInt(t.rowCount)} rows · ${t.columns.length} cols` }),
+        ),
+      ),
+    ),
+  );
+  if (!state.tables.length) el.tableList.append(h('li', { class: 'empty', text: 'No tables yet: import one.' }));
+}
+
+function renderTableHead() {
+  const { info, timeline } = state;
+  el.tableName.textContent = info ? info.name : 'No table';
+  el.rowCount.textContent = info ? fmtInt(info.rowCount) : '';
+  el.rowCount.dataset.value = info ? String(info.rowCount) : '';
+  el.columnCount.textContent = info ? String(info.columns.length) : '';
+  el.rowCount.parentElement.hidden = !info;
+  const hasTable = Boolean(state.table);
+  el.undo.disabled = !hasTable || !timeline || timeline.position === 0;
+  el.redo.disabled = !hasTable || !timeline || timeline.position >= timeline.steps.length;
+  el.exportCsv.disabled = !hasTable;
+  el.exportParquet.disabled = !hasTable;
+  el.dropTable.disabled = !hasTable;
+  forms.setEnabled(hasTable);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers used inside queued actions (they do not queue themselves).
+
+async function refreshTables() {
+  state.tables = await timed('ws.tables', () => state.ws.tables());
+  renderTableList();
+}
+
+/** Re-reads info and timeline of the current table and refreshes every view of it. */
+async function refreshTable({ keepScroll = true } = {}) {
+  const table = state.table;
+  if (!table) {
+    state.info = null;
+    state.timeline = null;
+    renderTableHead();
+    timelineView.render(null);
+    await diffView.setTable(null, null);
+    grid.setTable(null, null);
+    return;
+  }
+  state.info = await timed('table.info', () => table.info());
+  state.timeline = await timed('table.timeline', () => table.timeline());
+  renderTableHead();
+  forms.setColumns(state.info.columns);
+  timelineView.render(state.timeline);
+  await diffView.setTable(table, state.timeline);
+  grid.setTable(table, state.info, { keepScroll });
+  await grid.fill();
+}
+
+async function openTable(table) {
+  state.table = table;
+  localStorage.setItem(LAST_TABLE_KEY, table.name);
+  el.selectedRowId.textContent = 'none';
+  await refreshTable({ keepScroll: false });
+  renderTableList();
+}
+
+async function afterChange() {
+  await refreshTable({ keepScroll: true });
+  await refreshTables();
+  await storagePanel.refresh(state.ws);
+}
+
+function describeStep(step, previousPosition) {
+  if (step.index === previousPosition && step.rowsAffected === 0) {
+    return `No change: ${step.label} (no step recorded).`;
+  }
+  let text = `Step ${step.index}: ${step.label} — ${fmtInt(step.rowsAffected)} rows, ${fmtMs(step.durationMs)}, ${fmtBytes(step.bytesWritten)} written.`;
+  if (step.warnings && step.warnings.length) text += ` Warnings: ${step.warnings.join('; ')}`;
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// User actions (each queued with `run`).
+
+function importSample() {
+  const messageEl = el.importMessage;
+  return run(
+    `Importing ${SAMPLE_TABLE}`,
+    async () => {
+      clearError();
+      showMessage(messageEl, `Fetching ${SAMPLE_URL}…`);
+      const res = await timed('sample.fetch', () => fetch(SAMPLE_URL));
+      if (!res.ok) {
+        const err = new Error(`the sample ${SAMPLE_URL} is not available (HTTP ${res.status})`);
+        err.code = 'InvalidInput';
+        throw err;
+      }
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      showMessage(messageEl, `Importing ${fmtBytes(bytes.byteLength)}…`);
+      const t0 = performance.now();
+      const table = await timed('importCsv', () => state.ws.importCsv(SAMPLE_TABLE, bytes, { nullStrings: ['NA'] }));
+      const ms = performance.now() - t0;
+      await openTable(table);
+      await refreshTables();
+      await storagePanel.refresh(state.ws);
+      showMessage(messageEl, `Imported ${table.name}: ${fmtInt(state.info.rowCount)} rows in ${fmtMs(ms)}.`);
+      messageEl.dataset.importMs = String(ms);
+    },
+    { messageEl },
+  );
+}
+
+function importFile(file) {
+  const messageEl = el.importMessage;
+  const ext = (file.name.match(/\.([^.]+)$/)?.[1] ?? '').toLowerCase();
+  const base = file.name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'table';
+  const name = el.importName.value.trim() || base;
+  return run(
+    `Importing ${file.name}`,
+    async () => {
+      clearError();
+      showMessage(messageEl, `Importing ${file.name} (${fmtBytes(file.size)}) as ${name}…`);
+      const t0 = performance.now();
+      let table;
+      if (ext === 'parquet') {
+        table = await timed('importParquet', () => state.ws.importParquet(name, file));
+      } else if (ext === 'csv' || ext === 'tsv' || ext === 'txt') {
+        const options = ext === 'tsv' ? { delimiter: '\t' } : {};
+        table = await timed('importCsv', () => state.ws.importCsv(name, file, options));
+      } else {
+        const err = new Error(`unsupported file type ".${ext}" (use .csv, .tsv or .parquet)`);
+        err.code = 'InvalidInput';
+        throw err;
+      }
+      const ms = performance.now() - t0;
+      await openTable(table);
+      await refreshTables();
+      await storagePanel.refresh(state.ws);
+      showMessage(messageEl, `Imported ${table.name}: ${fmtInt(state.info.rowCount)} rows in ${fmtMs(ms)}.`);
+    },
+    { messageEl },
+  ).finally(() => {
+    el.fileInput.value = '';
+  });
+}
+
+function selectTable(name) {
+  if (state.table && state.table.name === name) return undefined;
+  return run(`Opening ${name}`, async () => {
+    clearError();
+    const table = await timed('ws.table', () => state.ws.table(name));
+    await openTable(table);
+  });
+}
+
+/** Applies a command to the current table and refreshes the page. */
+function applyCommand(command, messageEl) {
+  const table = state.table;
+  if (!table) return undefined;
+  return run(
+    `Applying ${command.op}`,
+    async () => {
+      clearError();
+      showMessage(messageEl, `Applying ${command.op}…`);
+      const previous = state.timeline ? state.timeline.position : 0;
+      const abort = new AbortController();
+      state.abort = abort;
+      el.cancel.disabled = false;
+      let failed = true;
+      try {
+        const step = await timed(`apply.${command.op}`, () =>
+          table.apply(command, {
+            signal: abort.signal,
+            onProgress: (p) => {
+              el.progress.textContent = `${p.phase} ${Math.round((p.fraction ?? 0) * 100)}%${p.message ? ` ${p.message}` : ''}`;
+            },
+          }),
+        );
+        showMessage(messageEl, describeStep(step, previous));
+        messageEl.dataset.stepIndex = String(step.index);
+        failed = false;
+      } finally {
+        state.abort = null;
+        el.cancel.disabled = true;
+        el.progress.textContent = '';
+        // Also after a rejection (which changes nothing): the grid may show an optimistic edit.
+        try {
+          await afterChange();
+        } catch (err) {
+          if (!failed) throw err;
+          console.error('refresh after a failed command', err);
+        }
+      }
+    },
+    { messageEl },
+  );
+}
+
+function undoRedo(which) {
+  const table = state.table;
+  if (!table) return undefined;
+  return run(which === 'undo' ? 'Undo' : 'Redo', async () => {
+    clearError();
+    const step = await timed(which, () => (which === 'undo' ? table.undo() : table.redo()));
+    showMessage(forms.message, step ? `${which === 'undo' ? 'Undid' : 'Redid'} step ${step.index}: ${step.label}` : `Nothing to ${which}.`);
+    await afterChange();
+  });
+}
+
+function gotoPosition(position) {
+  const table = state.table;
+  if (!table) return undefined;
+  return run(`Going to step ${position}`, async () => {
+    clearError();
+    await timed('goto', () => table.goto(position));
+    showMessage(forms.message, `Moved to position ${position}.`);
+    await afterChange();
+  });
+}
+
+function exportTable(format) {
+  const table = state.table;
+  if (!table) return undefined;
+  return run(`Exporting ${format}`, async () => {
+    const bytes = await timed(`export.${format}`, () => table.export(format));
+    const type = format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet';
+    const url = URL.createObjectURL(new Blob([bytes], { type }));
+    const a = h('a', { href: url, download: `${table.name}.${format}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+}
+
+let dropArmedTimer = null;
+function dropTable() {
+  const table = state.table;
+  if (!table) return undefined;
+  if (el.dropTable.dataset.armed !== '1') {
+    el.dropTable.dataset.armed = '1';
+    el.dropTable.textContent = `Click again to drop ${table.name}`;
+    clearTimeout(dropArmedTimer);
+    dropArmedTimer = setTimeout(disarmDrop, 4000);
+    return undefined;
+  }
+  disarmDrop();
+  return run(`Dropping ${table.name}`, async () => {
+    clearError();
+    await diffView.closeDiff();
+    await timed('ws.dropTable', () => state.ws.dropTable(table.name));
+    localStorage.removeItem(LAST_TABLE_KEY);
+    state.table = null;
+    await refreshTables();
+    if (state.tables.length) await openTable(await state.ws.table(state.tables[0].name));
+    else await refreshTable();
+    await storagePanel.refresh(state.ws);
+    showMessage(forms.message, `Dropped ${table.name}.`);
+  });
+}
+
+function disarmDrop() {
+  clearTimeout(dropArmedTimer);
+  delete el.dropTable.dataset.armed;
+  el.dropTable.textContent = 'Drop table';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wiring and start-up.
+
+el.loadSample.addEventListener('click', () => importSample());
+el.fileInput.addEventListener('change', () => {
+  const file = el.fileInput.files && el.fileInput.files[0];
+  if (file) importFile(file);
+});
+el.undo.addEventListener('click', () => undoRedo('undo'));
+el.redo.addEventListener('click', () => undoRedo('redo'));
+el.exportCsv.addEventListener('click', () => exportTable('csv'));
+el.exportParquet.addEventListener('click', () => exportTable('parquet'));
+el.dropTable.addEventListener('click', () => dropTable());
+el.cancel.addEventListener('click', () => state.abort && state.abort.abort());
+el.errorDismiss.addEventListener('click', () => clearError());
+el.storageRefresh.addEventListener('click', () => state.ws && run('Reading storage', () => storagePanel.refresh(state.ws)));
+document.addEventListener('keydown', (e) => {
+  if (!(e.ctrlKey || e.metaKey) || e.target.closest('input, textarea, select')) return;
+  if (e.key === 'z' && !e.shiftKey) {
+    e.preventDefault();
+    undoRedo('undo');
+  } else if (e.key === 'y' || (e.key === 'Z' && e.shiftKey)) {
+    e.preventDefault();
+    undoRedo('redo');
+  }
+});
+
+function setControlsEnabled(enabled) {
+  for (const b of [el.loadSample, el.fileInput, el.storageRefresh]) b.disabled = !enabled;
+}
+
+async function boot() {
+  renderTableHead();
+  setControlsEnabled(false);
+  try {
+    await run(
+      'Loading duckline',
+      async () => {
+        const mod = await loadDuckline();
+        state.ws = await timed('Workspace.open', () =>
+          mod.Workspace.open({ name: WORKSPACE, duckdbBundles: duckdbBundles() }),
+        );
+        mark('workspaceOpen');
+        await refreshTables();
+        const last = localStorage.getItem(LAST_TABLE_KEY);
+        const pick = state.tables.find((t) => t.name === last) ?? state.tables[0];
+        if (pick) await openTable(await timed('ws.table', () => state.ws.table(pick.name)));
+        await storagePanel.refresh(state.ws);
+      },
+      { rethrow: true },
+    );
+    setControlsEnabled(true);
+    document.body.dataset.ready = '1';
+    setStatus('Ready');
+  } catch (err) {
+    document.body.dataset.ready = '0';
+    document.body.dataset.bootError = err?.code ?? 'Error';
+    setStatus(err?.code === 'PackageMissing' ? 'duckline package not built' : 'Failed to start');
+    showError(err);
+  }
+}
+
+boot();
