@@ -190,13 +190,14 @@ export class CommandForms {
 
   readForm(spec, form) {
     if (spec.op === '__json') {
-      const cmd = parseJson(form.elements.command.value, 'command');
+      const cmd = parseJson(form.querySelector('[name="command"]').value, 'command');
       if (!cmd || typeof cmd !== 'object' || Array.isArray(cmd)) throw new FormInputError('the command must be a JSON object');
       return cmd;
     }
     const command = { op: spec.op };
     for (const field of spec.fields) {
-      const el = form.elements[field.name];
+      // Not form.elements[name]: a field called "length" would collide with elements.length.
+      const el = form.querySelector(`[name="${field.name}"]`);
       switch (field.kind) {
         case 'column':
         case 'select':
