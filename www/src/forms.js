@@ -117,7 +117,8 @@ export class CommandForms {
   }
 
   buildForm(spec) {
-    const form = h('form', { class: 'command-form', 'data-testid': `form-${spec.op}`, 'data-op': spec.op });
+    // novalidate: parameters are validated by the library, whose verdict (code, message) is shown.
+    const form = h('form', { class: 'command-form', novalidate: true, 'data-testid': `form-${spec.op}`, 'data-op': spec.op });
     for (const field of spec.fields) form.append(this.buildField(spec.op, field));
     form.append(h('button', { type: 'submit', 'data-testid': `${spec.op}-submit`, text: 'Apply' }));
     form.addEventListener('submit', (e) => {

@@ -81,6 +81,7 @@ export class Grid {
       estimateSize: () => ROW_HEIGHT,
       overscan: 10,
       paddingStart: HEADER_HEIGHT,
+      scrollPaddingStart: HEADER_HEIGHT, // scrollToIndex(i, 'start') leaves row i below the sticky header
       observeElementRect,
       observeElementOffset,
       scrollToFn: elementScroll,
