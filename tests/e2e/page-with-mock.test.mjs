@@ -4,7 +4,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultMounts, startServer } from '../../scripts/serve.mjs';
 import {
@@ -208,4 +209,34 @@ test('drop table needs two clicks', async () => {
   assert.equal(await page.textContent('[data-testid="table-name"]'), 'No table');
   assert.deepEqual(log.pageErrors, []);
   assert.deepEqual(log.foreignRequests, []);
+});
+
+test('file import; tables taller than the browser allows: "Go to row" moves the window', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'duckline-big-'));
+  try {
+    const n = 700_000;
+    const lines = ['n,label'];
+    for (let i = 0; i < n; i++) lines.push(`${i},r${i}`);
+    const file = path.join(dir, 'big.csv');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    await page.fill('[data-testid="import-name"]', 'big');
+    await page.setInputFiles('[data-testid="file-input"]', file);
+    await waitIdle(page);
+    await assertNoError(page, 'file import');
+    assert.equal(await page.textContent('[data-testid="table-name"]'), 'big');
+    assert.equal(await readRowCount(page), n);
+    assert.match(await page.textContent('[data-testid="grid-info"]'), /use Go to row for others/);
+
+    await page.fill('[data-testid="grid-goto"]', '690000');
+    await page.click('[data-testid="grid-goto-submit"]');
+    await settle();
+    const rows = await renderedRows();
+    assert.ok(rows.some((r) => r.index === 689_999), 'row 690,000 is rendered');
+    for (const r of rows) assert.equal(r.rowId, r.index);
+    const label = await page.textContent('[data-testid="cell"][data-row="689999"][data-col="label"]');
+    assert.equal(label, 'r689999');
+    assert.match(await page.textContent('[data-testid="grid-info"]'), /^Rows 690,000–/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
