@@ -1,8 +1,48 @@
-//! duckline-core: the engine-independent heart of duckline.
+//! duckline-core: the engine-independent heart of duckline, a data-cleaning workspace with time
+//! travel over DuckDB.
+//!
+//! Everything here is pure Rust and written once against two small traits: [`Engine`] (DuckDB
+//! natively or DuckDB-WASM in the browser) and [`Store`] (a folder of files: OPFS or the file
+//! system). [`Workspace`] is the entry point: it imports tables, applies [`Command`]s as steps
+//! with undo/redo deltas stored as chunked Parquet, commits each change in a checksummed
+//! [`manifest`], reopens from it, and diffs any two states of a table.
+//!
+//! ```
+//! # use duckline_core::{Command, ErrorCode};
+//! let command = Command::from_json(serde_json::json!({ "op": "trim", "column": "name" })).unwrap();
+//! assert_eq!(command.label(), "Trim name");
+//! let bad = Command::from_json(serde_json::json!({ "op": "nope" })).unwrap_err();
+//! assert_eq!(bad.code(), ErrorCode::InvalidCommand);
+//! ```
+//!
+//! A workspace over a real engine is opened like this (the native crate provides `NativeEngine`
+//! and `FsStore`; the wasm crate provides DuckDB-WASM and OPFS ones):
+//!
+//! ```ignore
+//! let ws = Workspace::open("demo", engine, MemoryStore::new()).await?;
+//! let table = ws.import_csv("people", bytes, &CsvOptions::default()).await?;
+//! let step = ws.apply(table, serde_json::json!({ "op": "trim", "column": "name" })).await?;
+//! ws.undo(table).await?;
+//! ```
+
+pub mod command;
+pub mod dates;
+mod diff;
 pub mod engine;
 pub mod error;
+pub mod manifest;
+pub mod memory_store;
+pub mod model;
+pub mod parquet_io;
+pub mod scenarios;
+pub mod sql;
 pub mod store;
+pub mod values;
+mod workspace;
 
+pub use command::Command;
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
+pub use memory_store::MemoryStore;
 pub use store::Store;
+pub use workspace::{DEFAULT_PAGE_ROW_COUNT, MAX_PAGE_ROW_COUNT, Workspace};

@@ -1,0 +1,429 @@
+//! Diff of a table's state at an earlier (or later) step against its current state, built from the
+//! step deltas (DESIGN.md, "Diff").
+//!
+//! 1. `R` = the row ids named by the deltas of the steps in between (read from the delta files'
+//!    `_row_id` column only); no table scan.
+//! 2. "before" = the current rows in `R`, with those steps' deltas applied in reverse (or forward),
+//!    i.e. exactly the other state restricted to `R`.
+//! 3. The index: one narrow row per changed row (`_row_id`, status, changed-column bitmasks, dense
+//!    position `pos` in display order). Pages are keyset queries on `pos`; random jumps use `pos`
+//!    too, never OFFSET over the table. Pages join back only the asked columns of the page's rows.
+
+use std::fmt::Write as _;
+
+use arrow_array::RecordBatch;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Int64Type, UInt8Type, UInt64Type};
+use base64::Engine as _;
+
+use crate::manifest::Delta;
+use crate::model::{
+    ColumnChange, ColumnMeta, DiffPage, DiffPageOptions, DiffRow, DiffStatus, DiffSummary,
+    SchemaChange,
+};
+use crate::sql::{self, ORDER_KEY, ROW_ID};
+use crate::workspace::{Direction, State, page_limit, physical_columns};
+use crate::{Engine, Error, Result, Store, Workspace, values};
+
+/// A built diff, alive until closed or until its table changes.
+pub(crate) struct DiffState {
+    pub(crate) table_id: u32,
+    version: u64,
+    index_table: String,
+    before_table: String,
+    /// Columns compared cell by cell: in both states, by id; bit `i` of mask `i / 64`.
+    compared: Vec<(ColumnMeta, ColumnMeta)>,
+    from_schema: Vec<ColumnMeta>,
+    current_schema: Vec<ColumnMeta>,
+    summary: DiffSummary,
+}
+
+impl DiffState {
+    pub(crate) fn temp_tables(&self) -> Vec<String> {
+        vec![self.index_table.clone(), self.before_table.clone()]
+    }
+
+    fn mask_count(&self) -> usize {
+        self.compared.len().div_ceil(64).max(1)
+    }
+}
+
+impl<E: Engine, S: Store> Workspace<E, S> {
+    /// Builds the diff of the state at position `from` against the current state and returns its
+    /// id. `from` may be any position of the timeline, before or after the current one.
+    ///
+    /// Errors: [`Error::NotFound`] (table), [`Error::InvalidCommand`] (`from` beyond the timeline),
+    /// [`Error::Engine`].
+    pub async fn diff(&self, table_id: u32, from: usize) -> Result<u32> {
+        let mut st = self.lock().await?;
+        let entry = st.entry(table_id)?.clone();
+        if from > entry.steps.len() {
+            return Err(Error::InvalidCommand(format!(
+                "from {from} is beyond the timeline (0..={})",
+                entry.steps.len()
+            )));
+        }
+        self.ensure_loaded(&mut st, table_id).await?;
+        let table = sql::table_name(table_id);
+        let (lo, hi) = (from.min(entry.position), from.max(entry.position));
+        let steps = &entry.steps[lo..hi];
+        let r = st.temp("diff_r");
+        let before = st.temp("diff_before");
+        let index = st.temp("diff_index");
+        let built = async {
+            self.engine.execute(&format!("CREATE TABLE {r} ({ROW_ID} BIGINT)")).await?;
+            for step in steps {
+                let files = match &step.delta {
+                    Delta::Cells { undo, redo, .. } => [undo.as_slice(), redo.as_slice()].concat(),
+                    Delta::DeleteRows { redo: ids, .. } | Delta::InsertRows { undo: ids, .. } => ids.clone(),
+                    Delta::AddColumn { .. } | Delta::DeleteColumn { .. } | Delta::Schema => Vec::new(),
+                };
+                for file in &files {
+                    let temp = st.temp("diff_ids");
+                    self.load_file(file, &temp, Some(&[ROW_ID])).await?;
+                    self.engine
+                        .execute(&format!("INSERT INTO {r} SELECT {ROW_ID} FROM {temp}; DROP TABLE {temp}"))
+                        .await?;
+                }
+            }
+            self.engine
+                .execute(&format!(
+                    "CREATE TABLE {before} AS SELECT {cols} FROM {table} WHERE {ROW_ID} IN (SELECT DISTINCT {ROW_ID} FROM {r})",
+                    cols = physical_columns(entry.schema())
+                ))
+                .await?;
+            if from < entry.position {
+                for step in steps.iter().rev() {
+                    self.apply_delta(&mut st, &before, step, Direction::Undo).await?;
+                }
+            } else {
+                for step in steps {
+                    self.apply_delta(&mut st, &before, step, Direction::Redo).await?;
+                }
+            }
+            let from_schema = entry.schema_at(from).to_vec();
+            let current_schema = entry.schema().to_vec();
+            let compared: Vec<(ColumnMeta, ColumnMeta)> = current_schema
+                .iter()
+                .filter_map(|c| from_schema.iter().find(|f| f.id == c.id).map(|f| (f.clone(), c.clone())))
+                .collect();
+            let masks = mask_expressions(&compared);
+            let mask_select = masks.iter().enumerate().map(|(i, m)| format!(", CASE WHEN a.{ROW_ID} IS NOT NULL AND b.{ROW_ID} IS NOT NULL THEN {m} ELSE 0 END AS m{i}")).collect::<String>();
+            let any_mask = (0..masks.len()).map(|i| format!(" OR m{i} <> 0")).collect::<String>();
+            let mask_names = (0..masks.len()).map(|i| format!(", m{i}")).collect::<String>();
+            self.engine
+                .execute(&format!(
+                    "CREATE TABLE {index} AS SELECT {ROW_ID}, status{mask_names}, \
+                     row_number() OVER (ORDER BY sort_key, {ROW_ID}) - 1 AS pos FROM ( \
+                       SELECT coalesce(a.{ROW_ID}, b.{ROW_ID}) AS {ROW_ID}, \
+                         CAST(CASE WHEN b.{ROW_ID} IS NULL THEN {added} WHEN a.{ROW_ID} IS NULL THEN {removed} ELSE {modified} END AS UTINYINT) AS status, \
+                         coalesce(a.{ORDER_KEY}, b.{ORDER_KEY}) AS sort_key{mask_select} \
+                       FROM (SELECT * FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {r})) a \
+                       FULL OUTER JOIN {before} b ON a.{ROW_ID} = b.{ROW_ID}) \
+                     WHERE status <> {modified}{any_mask}",
+                    added = DiffStatus::Added.code(),
+                    removed = DiffStatus::Removed.code(),
+                    modified = DiffStatus::Modified.code(),
+                ))
+                .await?;
+            self.engine.execute(&format!("DROP TABLE {r}")).await?;
+            let summary = self
+                .summarize(&index, &compared, &from_schema, &current_schema, entry.row_count())
+                .await?;
+            Ok::<_, Error>(DiffState {
+                table_id,
+                version: st.versions.get(&table_id).copied().unwrap_or_default(),
+                index_table: index.clone(),
+                before_table: before.clone(),
+                compared,
+                from_schema,
+                current_schema,
+                summary,
+            })
+        }
+        .await;
+        match built {
+            Ok(diff) => {
+                st.next_diff_id += 1;
+                let id = st.next_diff_id;
+                st.diffs.insert(id, diff);
+                Ok(id)
+            }
+            Err(e) => {
+                self.drop_tables(&[r, before, index]).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn summarize(
+        &self,
+        index: &str,
+        compared: &[(ColumnMeta, ColumnMeta)],
+        from_schema: &[ColumnMeta],
+        current_schema: &[ColumnMeta],
+        current_rows: u64,
+    ) -> Result<DiffSummary> {
+        let mut select = format!(
+            "SELECT count(*) FILTER (WHERE status = {a}), count(*) FILTER (WHERE status = {r}), count(*) FILTER (WHERE status = {m})",
+            a = DiffStatus::Added.code(),
+            r = DiffStatus::Removed.code(),
+            m = DiffStatus::Modified.code()
+        );
+        for i in 0..compared.len() {
+            let _ = write!(
+                select,
+                ", CAST(coalesce(sum(CAST((m{} >> {}) & 1 AS BIGINT)), 0) AS BIGINT)",
+                i / 64,
+                i % 64
+            );
+        }
+        let batches = self.engine.query(&format!("{select} FROM {index}")).await?;
+        let get = |i: usize| crate::workspace::first_i64(&batches, i).map_or(0, |v| u64::try_from(v).unwrap_or(0));
+        let (added, removed, modified) = (get(0), get(1), get(2));
+        let columns = compared
+            .iter()
+            .enumerate()
+            .map(|(i, (_, c))| ColumnChange { name: c.name.clone(), changed_cells: get(3 + i) })
+            .collect();
+        let mut schema_changes = Vec::new();
+        for c in current_schema {
+            match from_schema.iter().find(|f| f.id == c.id) {
+                None => schema_changes.push(SchemaChange { kind: "added".into(), column: c.name.clone(), detail: None }),
+                Some(f) => {
+                    if f.name != c.name {
+                        schema_changes.push(SchemaChange {
+                            kind: "renamed".into(),
+                            column: c.name.clone(),
+                            detail: Some(format!("{} -> {}", f.name, c.name)),
+                        });
+                    }
+                    if f.data_type != c.data_type {
+                        schema_changes.push(SchemaChange {
+                            kind: "retyped".into(),
+                            column: c.name.clone(),
+                            detail: Some(format!("{} -> {}", f.data_type, c.data_type)),
+                        });
+                    }
+                }
+            }
+        }
+        for f in from_schema.iter().filter(|f| !current_schema.iter().any(|c| c.id == f.id)) {
+            schema_changes.push(SchemaChange { kind: "removed".into(), column: f.name.clone(), detail: None });
+        }
+        Ok(DiffSummary {
+            added,
+            removed,
+            modified,
+            unchanged: current_rows.saturating_sub(added + modified),
+            columns,
+            schema_changes,
+        })
+    }
+
+    /// The summary of a diff. Errors: [`Error::NotFound`] for an unknown, closed or stale diff.
+    pub async fn diff_summary(&self, diff_id: u32) -> Result<DiffSummary> {
+        let st = self.lock().await?;
+        Ok(live_diff(&st, diff_id)?.summary.clone())
+    }
+
+    /// A keyset page of changed rows after the cursor `options.after`, in display order.
+    ///
+    /// Errors: [`Error::NotFound`] (diff, column), [`Error::InvalidCommand`] (bad cursor/limit).
+    pub async fn diff_page(&self, diff_id: u32, options: &DiffPageOptions) -> Result<DiffPage> {
+        let after = options.after.as_deref().map(decode_diff_cursor).transpose()?;
+        self.diff_page_from(diff_id, options, after.map_or(0, |p| p + 1)).await
+    }
+
+    /// A page of changed rows starting at position `index` among them (0-based).
+    ///
+    /// Errors: as [`Workspace::diff_page`].
+    pub async fn diff_page_at(&self, diff_id: u32, index: u64, options: &DiffPageOptions) -> Result<DiffPage> {
+        self.diff_page_from(diff_id, options, i64::try_from(index).unwrap_or(i64::MAX)).await
+    }
+
+    async fn diff_page_from(&self, diff_id: u32, options: &DiffPageOptions, start: i64) -> Result<DiffPage> {
+        let limit = page_limit(options.limit)?;
+        let st = self.lock().await?;
+        let diff = live_diff(&st, diff_id)?;
+        // Page columns: current columns, then removed ones; each (name, before column, after column).
+        let mut all: Vec<(String, Option<&ColumnMeta>, Option<&ColumnMeta>)> = diff
+            .current_schema
+            .iter()
+            .map(|c| (c.name.clone(), diff.from_schema.iter().find(|f| f.id == c.id), Some(c)))
+            .collect();
+        for f in diff.from_schema.iter().filter(|f| !diff.current_schema.iter().any(|c| c.id == f.id)) {
+            all.push((f.name.clone(), Some(f), None));
+        }
+        let columns: Vec<(String, Option<&ColumnMeta>, Option<&ColumnMeta>)> = match &options.columns {
+            None => all,
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    all.iter()
+                        .find(|(name, ..)| name == n)
+                        .cloned()
+                        .ok_or_else(|| Error::NotFound(format!("unknown column {n:?}")))
+                })
+                .collect::<Result<_>>()?,
+        };
+        let statuses = match &options.statuses {
+            Some(s) if s.is_empty() => return Err(Error::InvalidCommand("statuses must not be empty".into())),
+            Some(s) => format!(" AND status IN ({})", s.iter().map(|s| s.code().to_string()).collect::<Vec<_>>().join(", ")),
+            None => String::new(),
+        };
+        let masks = (0..diff.mask_count()).map(|i| format!(", i.m{i}")).collect::<String>();
+        let mut select = format!("SELECT i.{ROW_ID}, i.status, i.pos{masks}");
+        for (_, before, after) in &columns {
+            match before {
+                Some(b) => { let _ = write!(select, ", b.{}", sql::ident(&sql::column_name(b.id))); }
+                None => select.push_str(", NULL"),
+            }
+            match after {
+                Some(a) => { let _ = write!(select, ", a.{}", sql::ident(&sql::column_name(a.id))); }
+                None => select.push_str(", NULL"),
+            }
+        }
+        let table = sql::table_name(diff.table_id);
+        let page = format!(
+            "(SELECT * FROM {index} WHERE pos >= {start}{statuses} ORDER BY pos LIMIT {n})",
+            index = diff.index_table,
+            n = limit + 1
+        );
+        let batches = self
+            .engine
+            .query(&format!(
+                "{select} FROM {page} i \
+                 LEFT JOIN (SELECT * FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {page})) a ON a.{ROW_ID} = i.{ROW_ID} \
+                 LEFT JOIN {before} b ON b.{ROW_ID} = i.{ROW_ID} ORDER BY i.pos",
+                before = diff.before_table
+            ))
+            .await?;
+        let fixed = 3 + diff.mask_count();
+        let rows_json = values::rows(&batches)?;
+        let meta = page_meta(&batches, diff.mask_count())?;
+        let more = rows_json.len() as u64 > limit;
+        let mut rows = Vec::new();
+        let mut last_pos = None;
+        for (values, (row_id, status, pos, row_masks)) in rows_json.into_iter().zip(meta).take(usize::try_from(limit).unwrap_or(usize::MAX)) {
+            let status = DiffStatus::from_code(status).ok_or_else(|| Error::Engine(format!("bad diff status {status}")))?;
+            let mut before = Vec::with_capacity(columns.len());
+            let mut after = Vec::with_capacity(columns.len());
+            for pair in values[fixed..].chunks(2) {
+                before.push(pair[0].clone());
+                after.push(pair[1].clone());
+            }
+            let changed = if status == DiffStatus::Modified {
+                columns
+                    .iter()
+                    .filter(|(_, _, a)| {
+                        a.and_then(|a| diff.compared.iter().position(|(_, c)| c.id == a.id))
+                            .is_some_and(|bit| (row_masks[bit / 64] >> (bit % 64)) & 1 == 1)
+                    })
+                    .map(|(n, ..)| n.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            rows.push(DiffRow {
+                status,
+                row_id,
+                changed,
+                before: (status != DiffStatus::Added).then_some(before),
+                after: (status != DiffStatus::Removed).then_some(after),
+            });
+            last_pos = Some(pos);
+        }
+        Ok(DiffPage {
+            columns: columns.into_iter().map(|(n, ..)| n).collect(),
+            rows,
+            next_cursor: if more { last_pos.map(encode_diff_cursor) } else { None },
+        })
+    }
+
+    /// Frees a diff's temp tables. Closing twice is fine.
+    ///
+    /// Errors: none in practice.
+    pub async fn diff_close(&self, diff_id: u32) -> Result<()> {
+        let mut st = self.state.lock().await;
+        if let Some(d) = st.diffs.remove(&diff_id) {
+            self.drop_tables(&d.temp_tables()).await;
+        }
+        Ok(())
+    }
+}
+
+fn live_diff(st: &State, diff_id: u32) -> Result<&DiffState> {
+    let diff = st.diffs.get(&diff_id).ok_or_else(|| Error::NotFound(format!("no diff {diff_id} (closed?)")))?;
+    if st.versions.get(&diff.table_id).copied().unwrap_or_default() != diff.version {
+        return Err(Error::NotFound(
+            "the diff is stale: its table changed since it was built; build a new diff".into(),
+        ));
+    }
+    Ok(diff)
+}
+
+/// One UBIGINT bitmask expression per 64 compared columns; bit set when the cell differs.
+/// Columns whose type changed compare by text form.
+fn mask_expressions(compared: &[(ColumnMeta, ColumnMeta)]) -> Vec<String> {
+    if compared.is_empty() {
+        return vec!["CAST(0 AS UBIGINT)".into()];
+    }
+    compared
+        .chunks(64)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(bit, (f, c))| {
+                    let (b, a) = (
+                        format!("b.{}", sql::ident(&sql::column_name(f.id))),
+                        format!("a.{}", sql::ident(&sql::column_name(c.id))),
+                    );
+                    let differs = if f.data_type == c.data_type {
+                        format!("{a} IS DISTINCT FROM {b}")
+                    } else {
+                        format!("CAST({a} AS VARCHAR) IS DISTINCT FROM CAST({b} AS VARCHAR)")
+                    };
+                    format!("(CASE WHEN {differs} THEN CAST(1 AS UBIGINT) << {bit} ELSE CAST(0 AS UBIGINT) END)")
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect()
+}
+
+/// `(row id, status, pos, masks)` of each result row of a diff page query.
+fn page_meta(batches: &[RecordBatch], mask_count: usize) -> Result<Vec<(i64, u8, i64, Vec<u64>)>> {
+    let mut out = Vec::new();
+    for batch in batches {
+        let ids = arrow_cast::cast(batch.column(0), &arrow_schema::DataType::Int64)?;
+        let status = arrow_cast::cast(batch.column(1), &arrow_schema::DataType::UInt8)?;
+        let pos = arrow_cast::cast(batch.column(2), &arrow_schema::DataType::Int64)?;
+        let masks = (0..mask_count)
+            .map(|i| arrow_cast::cast(batch.column(3 + i), &arrow_schema::DataType::UInt64))
+            .collect::<Result<Vec<_>, _>>()?;
+        for r in 0..batch.num_rows() {
+            out.push((
+                ids.as_primitive::<Int64Type>().value(r),
+                status.as_primitive::<UInt8Type>().value(r),
+                pos.as_primitive::<Int64Type>().value(r),
+                masks.iter().map(|m| m.as_primitive::<UInt64Type>().value(r)).collect(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn encode_diff_cursor(pos: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("d:{pos}"))
+}
+
+fn decode_diff_cursor(cursor: &str) -> Result<i64> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("d:").and_then(|p| p.parse().ok()))
+        .ok_or_else(|| Error::InvalidCommand(format!("not a diff cursor: {cursor:?}")))
+}

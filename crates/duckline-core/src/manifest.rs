@@ -1,0 +1,244 @@
+//! The manifest: the committed state of a workspace (DESIGN.md, "Persistence").
+//!
+//! `manifest-<generation>.json` is written last in every change; a change is committed once its
+//! manifest is fully written. The file is `<crc32 hex>\n<json body>`; a manifest whose checksum
+//! does not match is ignored, so a torn write falls back to the previous generation.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ColumnMeta, StepInfo};
+use crate::{Error, Result};
+
+/// Version of the manifest format this build writes and reads.
+pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+
+/// One file the manifest names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileRef {
+    /// Path inside the workspace folder.
+    pub path: String,
+    /// Rows in the file.
+    pub row_count: u64,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// The undo and forward data of a step (DESIGN.md table "kind of command / undo delta / forward
+/// delta"). Files hold `_row_id` plus the columns named below, chunked by row-id ranges.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Delta {
+    /// Cells of one existing column rewritten. Files hold `(_row_id, value)`.
+    /// When `full`, the column was retyped: files hold every non-NULL value of the column and rows
+    /// absent from a file are NULL; otherwise files hold only the cells that changed.
+    Cells {
+        /// Column id.
+        column_id: u32,
+        /// Whether the column's type changed (files are whole columns).
+        full: bool,
+        /// Old values.
+        undo: Vec<FileRef>,
+        /// New values.
+        redo: Vec<FileRef>,
+    },
+    /// A column added; `redo` holds its non-NULL values `(_row_id, value)`. Undo drops it.
+    AddColumn {
+        /// Column id.
+        column_id: u32,
+        /// Its values.
+        redo: Vec<FileRef>,
+    },
+    /// A column deleted; `undo` holds its non-NULL values `(_row_id, value)`.
+    DeleteColumn {
+        /// Column id.
+        column_id: u32,
+        /// Its values.
+        undo: Vec<FileRef>,
+    },
+    /// Schema only (rename, reorder): nothing stored but the schemas of the step.
+    Schema,
+    /// Rows deleted: `undo` holds the whole rows (every physical column), `redo` their `_row_id`s.
+    DeleteRows {
+        /// The deleted rows.
+        undo: Vec<FileRef>,
+        /// Their row ids.
+        redo: Vec<FileRef>,
+    },
+    /// Rows inserted: `undo` holds their `_row_id`s, `redo` the whole rows.
+    InsertRows {
+        /// Their row ids.
+        undo: Vec<FileRef>,
+        /// The inserted rows.
+        redo: Vec<FileRef>,
+    },
+}
+
+impl Delta {
+    /// Every file of the delta.
+    pub fn files(&self) -> impl Iterator<Item = &FileRef> {
+        let (a, b): (&[FileRef], &[FileRef]) = match self {
+            Self::Cells { undo, redo, .. }
+            | Self::DeleteRows { undo, redo }
+            | Self::InsertRows { undo, redo } => (undo, redo),
+            Self::AddColumn { redo, .. } => (redo, &[]),
+            Self::DeleteColumn { undo, .. } => (undo, &[]),
+            Self::Schema => (&[], &[]),
+        };
+        a.iter().chain(b)
+    }
+}
+
+/// One step of a table's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRecord {
+    /// Unique within the table, never reused (names its folder `steps/<id>/`).
+    pub id: u64,
+    /// What the caller was told.
+    pub info: StepInfo,
+    /// Visible schema before the step.
+    pub schema_before: Vec<ColumnMeta>,
+    /// Visible schema after the step.
+    pub schema_after: Vec<ColumnMeta>,
+    /// Rows before the step.
+    pub row_count_before: u64,
+    /// Rows after the step.
+    pub row_count_after: u64,
+    /// Its undo and forward data.
+    pub delta: Delta,
+}
+
+/// One table of the workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableEntry {
+    /// Stable table id; the DuckDB table is `t<id>`, files live under `tables/<id>/`.
+    pub id: u32,
+    /// Display name.
+    pub name: String,
+    /// Schema as imported.
+    pub original_schema: Vec<ColumnMeta>,
+    /// Rows as imported.
+    pub original_row_count: u64,
+    /// The import as chunked Parquet (`_row_id`, `_order`, `c<id>`...), never rewritten.
+    pub original: Vec<FileRef>,
+    /// The timeline.
+    pub steps: Vec<StepRecord>,
+    /// Timeline position: steps `[0, position)` are applied.
+    pub position: usize,
+    /// Next unused row id.
+    pub next_row_id: i64,
+    /// Next unused column id.
+    pub next_column_id: u32,
+    /// Next unused step id.
+    pub next_step_id: u64,
+}
+
+impl TableEntry {
+    /// Visible schema at the current position.
+    #[must_use]
+    pub fn schema(&self) -> &[ColumnMeta] {
+        self.schema_at(self.position)
+    }
+
+    /// Visible schema at `position`.
+    #[must_use]
+    pub fn schema_at(&self, position: usize) -> &[ColumnMeta] {
+        match position {
+            0 => &self.original_schema,
+            p => &self.steps[p - 1].schema_after,
+        }
+    }
+
+    /// Rows at the current position.
+    #[must_use]
+    pub fn row_count(&self) -> u64 {
+        match self.position {
+            0 => self.original_row_count,
+            p => self.steps[p - 1].row_count_after,
+        }
+    }
+
+    /// Every file the table owns.
+    pub fn files(&self) -> impl Iterator<Item = &FileRef> {
+        self.original.iter().chain(self.steps.iter().flat_map(|s| s.delta.files()))
+    }
+}
+
+/// The committed state of a workspace.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    /// Always [`MANIFEST_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Generation number; the file is `manifest-<generation>.json`.
+    pub generation: u64,
+    /// Next unused table id.
+    pub next_table_id: u32,
+    /// Tables in creation order.
+    pub tables: Vec<TableEntry>,
+}
+
+impl Manifest {
+    /// File name of the manifest of `generation`.
+    #[must_use]
+    pub fn path(generation: u64) -> String {
+        format!("manifest-{generation:012}.json")
+    }
+
+    /// Parses a manifest file name into its generation.
+    #[must_use]
+    pub fn generation_of(path: &str) -> Option<u64> {
+        path.strip_prefix("manifest-")?.strip_suffix(".json")?.parse().ok()
+    }
+
+    /// Encodes as `<crc32 hex>\n<json>`.
+    ///
+    /// Errors: [`Error::Storage`] if serialisation fails.
+    pub fn encode(&self) -> Result<Vec<u8>> {
+        let body = serde_json::to_vec(self).map_err(|e| Error::Storage(format!("manifest: {e}")))?;
+        let mut out = format!("{:08x}\n", crc32fast::hash(&body)).into_bytes();
+        out.extend_from_slice(&body);
+        Ok(out)
+    }
+
+    /// Decodes and verifies a manifest file.
+    ///
+    /// Errors: [`Error::Corrupt`] when the checksum, JSON or format version is wrong.
+    pub fn decode(path: &str, bytes: &[u8]) -> Result<Self> {
+        let corrupt = |message: String| Error::Corrupt { path: path.into(), message };
+        let newline = bytes
+            .iter()
+            .position(|b| *b == b'\n')
+            .ok_or_else(|| corrupt("no checksum line".into()))?;
+        let (head, body) = (&bytes[..newline], &bytes[newline + 1..]);
+        let expected = std::str::from_utf8(head)
+            .ok()
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .ok_or_else(|| corrupt("bad checksum line".into()))?;
+        if crc32fast::hash(body) != expected {
+            return Err(corrupt("checksum mismatch".into()));
+        }
+        let manifest: Self =
+            serde_json::from_slice(body).map_err(|e| corrupt(format!("json: {e}")))?;
+        if manifest.format_version != MANIFEST_FORMAT_VERSION {
+            return Err(corrupt(format!("format version {}", manifest.format_version)));
+        }
+        Ok(manifest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_torn_writes() {
+        let m = Manifest { format_version: 1, generation: 7, ..Manifest::default() };
+        let bytes = m.encode().unwrap();
+        assert_eq!(Manifest::decode("m", &bytes).unwrap(), m);
+        assert!(Manifest::decode("m", &bytes[..bytes.len() - 1]).is_err());
+        assert_eq!(Manifest::generation_of(&Manifest::path(7)), Some(7));
+    }
+}

@@ -1,0 +1,262 @@
+//! The data shapes duckline hands out (API.md types), serialised in camelCase exactly as the JS
+//! API names them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::Command;
+
+/// One user-visible column: stable id, display name and DuckDB type name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnMeta {
+    /// Stable column identity; the DuckDB column is named `c<id>` ([`crate::sql::column_name`]).
+    pub id: u32,
+    /// Display name (what users and commands call it).
+    pub name: String,
+    /// DuckDB type name, e.g. `VARCHAR`, `DATE`, `BIGINT`.
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+/// API.md `ColumnInfo`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    /// Display name.
+    pub name: String,
+    /// DuckDB type name.
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+/// API.md `TableInfo`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableInfo {
+    /// Table name.
+    pub name: String,
+    /// Rows at the current position.
+    pub row_count: u64,
+    /// Visible columns in display order.
+    pub columns: Vec<ColumnInfo>,
+    /// Timeline position (0 = as imported).
+    pub position: usize,
+    /// Number of steps in the timeline, including redoable ones.
+    pub step_count: usize,
+}
+
+/// API.md `StepInfo`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepInfo {
+    /// 1-based position this step produces (the current position for a step-less result).
+    pub index: usize,
+    /// The command as applied (defaults filled in, e.g. `asOf`).
+    pub command: Command,
+    /// Human text, e.g. "Trim name".
+    pub label: String,
+    /// 1 cell rewrite, 2 schema only, 3 rows or whole table (COMMANDS.md).
+    pub tier: u8,
+    /// Rows whose values actually changed, or rows inserted/deleted.
+    pub rows_affected: u64,
+    /// Bytes this step wrote to the store (delta files and manifest), in bytes.
+    pub bytes_written: u64,
+    /// Wall time of the call, in milliseconds.
+    pub duration_ms: f64,
+    /// Human warnings, e.g. "1,204 values could not be parsed as dates and became NULL".
+    pub warnings: Vec<String>,
+}
+
+/// API.md `timeline()` result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timeline {
+    /// Current position; steps after it are redoable.
+    pub position: usize,
+    /// Every step, in order.
+    pub steps: Vec<StepInfo>,
+}
+
+/// API.md `RowPage`: one keyset page of rows in display order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowPage {
+    /// Column names of `rows`.
+    pub columns: Vec<String>,
+    /// Stable hidden row ids, aligned with `rows`.
+    pub row_ids: Vec<i64>,
+    /// One array per row, aligned with `columns` (values as in [`crate::values`]).
+    pub rows: Vec<Vec<serde_json::Value>>,
+    /// Opaque cursor for the next page, `None` after the last row.
+    pub next_cursor: Option<String>,
+}
+
+/// API.md `DiffStatus`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffStatus {
+    /// Present now, absent at `from`.
+    Added,
+    /// Present at `from`, absent now.
+    Removed,
+    /// Present in both with at least one changed cell.
+    Modified,
+}
+
+impl DiffStatus {
+    /// Code stored in the diff index.
+    #[must_use]
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Added => 1,
+            Self::Removed => 2,
+            Self::Modified => 3,
+        }
+    }
+
+    /// Inverse of [`DiffStatus::code`].
+    #[must_use]
+    pub fn from_code(code: u8) -> Option<Self> {
+        match code {
+            1 => Some(Self::Added),
+            2 => Some(Self::Removed),
+            3 => Some(Self::Modified),
+            _ => None,
+        }
+    }
+}
+
+/// Changed cells of one column in a diff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnChange {
+    /// Column name (current name; the old name for removed columns).
+    pub name: String,
+    /// Cells of modified rows whose value differs.
+    pub changed_cells: u64,
+}
+
+/// One schema difference between the two states of a diff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaChange {
+    /// `added`, `removed`, `renamed` or `retyped`.
+    pub kind: String,
+    /// Column name (current name where it exists).
+    pub column: String,
+    /// E.g. `dest -> destination` or `VARCHAR -> DATE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// API.md `DiffSummary`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffSummary {
+    /// Rows present now and not at `from`.
+    pub added: u64,
+    /// Rows present at `from` and not now.
+    pub removed: u64,
+    /// Rows in both with a changed cell.
+    pub modified: u64,
+    /// Rows in both with no changed cell.
+    pub unchanged: u64,
+    /// Per compared column, its changed cells.
+    pub columns: Vec<ColumnChange>,
+    /// Columns added, removed, renamed or retyped.
+    pub schema_changes: Vec<SchemaChange>,
+}
+
+/// One row of a [`DiffPage`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffRow {
+    /// Its status.
+    pub status: DiffStatus,
+    /// Stable row id.
+    pub row_id: i64,
+    /// Names of changed columns (modified rows only).
+    pub changed: Vec<String>,
+    /// Values at `from`, aligned with the page's columns; `None` for added rows.
+    pub before: Option<Vec<serde_json::Value>>,
+    /// Values now; `None` for removed rows.
+    pub after: Option<Vec<serde_json::Value>>,
+}
+
+/// API.md `DiffPage`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffPage {
+    /// Column names of `before`/`after`.
+    pub columns: Vec<String>,
+    /// Changed rows in display order.
+    pub rows: Vec<DiffRow>,
+    /// Opaque cursor for the next page, `None` after the last changed row.
+    pub next_cursor: Option<String>,
+}
+
+/// API.md `CsvOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CsvOptions {
+    /// Field delimiter (default: detected).
+    pub delimiter: Option<String>,
+    /// Whether the first line names the columns (default: detected).
+    pub header: Option<bool>,
+    /// Quote character (default: detected).
+    pub quote: Option<String>,
+    /// Strings read as NULL, e.g. `["NA"]` for nycflights13 (default: DuckDB's, the empty string).
+    pub null_strings: Option<Vec<String>>,
+}
+
+/// Options of `rows()` / `rowsAt()`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RowsOptions {
+    /// Cursor from a previous page (`rows()` only).
+    pub after: Option<String>,
+    /// Rows per page: default [`crate::DEFAULT_PAGE_ROW_COUNT`], at most [`crate::MAX_PAGE_ROW_COUNT`].
+    pub limit: Option<u64>,
+    /// Columns to fetch (default all, in display order).
+    pub columns: Option<Vec<String>>,
+}
+
+/// Options of `diff.page()` / `diff.pageAt()`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DiffPageOptions {
+    /// Cursor from a previous page (`page()` only).
+    pub after: Option<String>,
+    /// Rows per page: default [`crate::DEFAULT_PAGE_ROW_COUNT`], at most [`crate::MAX_PAGE_ROW_COUNT`].
+    pub limit: Option<u64>,
+    /// Only rows with these statuses (default all).
+    pub statuses: Option<Vec<DiffStatus>>,
+    /// Columns to fetch (default: current columns, then removed ones).
+    pub columns: Option<Vec<String>>,
+}
+
+/// API.md `storage()` figures the core can know; the platform adds usage and quota.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageFigures {
+    /// Files in the workspace folder.
+    pub files: u64,
+    /// Their total size in bytes.
+    pub bytes: u64,
+}
+
+/// Per-table DuckDB memory, API.md `memory()`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableMemory {
+    /// Table name.
+    pub name: String,
+    /// Bytes DuckDB accounts to it (0 when not loaded).
+    pub bytes: u64,
+}
+
+/// API.md `memory()`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemoryFigures {
+    /// DuckDB's total accounted memory (`duckdb_memory()`), in bytes.
+    pub duckdb_bytes: u64,
+    /// Per loaded table.
+    pub tables: Vec<TableMemory>,
+}

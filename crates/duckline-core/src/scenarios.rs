@@ -1,0 +1,572 @@
+//! Scenario tests, written once and run twice: natively (`duckline-native`, DuckDB 1.4.3 + a temp
+//! folder) and in headless Chromium (`duckline-wasm`, DuckDB-WASM 1.32.0 + OPFS).
+//!
+//! Each scenario is an async function over a [`Harness`] that panics with a message on failure.
+//! [`scenario_tests!`](crate::scenario_tests) declares one test per scenario, so both runners cover
+//! the same set.
+
+use serde_json::{Value, json};
+
+use crate::model::{CsvOptions, DiffPageOptions, DiffStatus, RowsOptions, TableInfo, Timeline};
+use crate::{Engine, ErrorCode, Store, Workspace};
+
+/// A small messy people table used by most scenarios (`NA` = NULL).
+pub const PEOPLE_CSV: &str = "name,birth_date,account,city,amount\n\
+\"  MIKE  JONES  \",03/15/1985,45,  boston,12\n\
+Éric Durand,15.03.1985,123456,Paris,7\n\
+\" ana \",1985-03-15,7,NA,3\n\
+Bob Wilson,\"Mar 15, 1985\",NA,Denver,NA\n\
+Éric Durand,15.03.1985,123456,Paris,7\n\
+李小龍,2000-12-31,99,香港 🐉,1\n\
+Zoë,not a date,0042,\u{a0}Oslo\u{a0},5\n";
+
+/// What a platform provides to run the scenarios.
+#[expect(async_fn_in_trait, reason = "single-threaded harnesses; no Send bound wanted")]
+pub trait Harness {
+    /// The engine type.
+    type Engine: Engine;
+    /// The store type; clones refer to the same folder.
+    type Store: Store + Clone;
+    /// A fresh engine: a new DuckDB instance, as a new tab would have.
+    async fn engine(&self) -> Self::Engine;
+    /// The scenario's store (the same folder on every call; empty at the start of a scenario).
+    fn store(&self) -> Self::Store;
+    /// Bytes of a file of `../shared/data/nycflights13/`, e.g. `flights.csv`.
+    async fn data(&self, name: &str) -> Vec<u8>;
+}
+
+type Ws<H> = Workspace<<H as Harness>::Engine, <H as Harness>::Store>;
+
+/// The full state of a table as users see it: info, timeline, and every row with its row id.
+#[derive(Debug, PartialEq)]
+pub struct Snapshot {
+    /// Info.
+    pub info: TableInfo,
+    /// Timeline.
+    pub timeline: Timeline,
+    /// `(row id, values)` in display order.
+    pub rows: Vec<(i64, Vec<Value>)>,
+}
+
+/// Reads the whole table through keyset pages of `page_rows` rows.
+///
+/// # Panics
+/// If a read fails.
+pub async fn snapshot<E: Engine, S: Store>(ws: &Workspace<E, S>, table: u32, page_rows: u64) -> Snapshot {
+    let info = ws.table_info(table).await.expect("table info");
+    let timeline = ws.timeline(table).await.expect("timeline");
+    let mut rows = Vec::new();
+    let mut after = None;
+    loop {
+        let page = ws
+            .rows(table, &RowsOptions { after: after.clone(), limit: Some(page_rows), columns: None })
+            .await
+            .expect("rows page");
+        rows.extend(page.row_ids.iter().copied().zip(page.rows));
+        match page.next_cursor {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    Snapshot { info, timeline, rows }
+}
+
+/// Every file of the store with its size, sorted.
+///
+/// # Panics
+/// If listing fails.
+pub async fn files<S: Store>(store: &S) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    for f in store.list().await.expect("list") {
+        let size = store.size(&f).await.expect("size");
+        out.push((f, size));
+    }
+    out.sort();
+    out
+}
+
+async fn open<H: Harness>(h: &H) -> Ws<H> {
+    Workspace::open("scenario", h.engine().await, h.store()).await.expect("open workspace")
+}
+
+async fn people<H: Harness>(ws: &Ws<H>) -> u32 {
+    ws.import_csv(
+        "people",
+        PEOPLE_CSV.as_bytes().to_vec(),
+        &CsvOptions { null_strings: Some(vec!["NA".into()]), ..CsvOptions::default() },
+    )
+    .await
+    .expect("import people")
+}
+
+fn column(s: &Snapshot, name: &str) -> Vec<Value> {
+    let i = s.info.columns.iter().position(|c| c.name == name).unwrap_or_else(|| panic!("no column {name}"));
+    s.rows.iter().map(|(_, r)| r[i].clone()).collect()
+}
+
+fn column_type(s: &Snapshot, name: &str) -> String {
+    s.info.columns.iter().find(|c| c.name == name).map(|c| c.data_type.clone()).unwrap_or_default()
+}
+
+/// Import, info, keyset pages and position pages.
+pub async fn import_and_pages<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let t = people::<H>(&ws).await;
+    let s = snapshot(&ws, t, 3).await;
+    assert_eq!(s.info.row_count, 7);
+    assert_eq!(s.info.position, 0);
+    let names: Vec<&str> = s.info.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["name", "birth_date", "account", "city", "amount"]);
+    assert_eq!(s.rows.len(), 7);
+    assert_eq!(s.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(column(&s, "name")[0], json!("  MIKE  JONES  "));
+    assert_eq!(column(&s, "city")[2], Value::Null, "NA is NULL");
+    let at = ws.rows_at(t, 5, &RowsOptions { limit: Some(10), ..RowsOptions::default() }).await.expect("rowsAt");
+    assert_eq!(at.row_ids, [6, 7]);
+    assert_eq!(at.next_cursor, None);
+    let narrow = ws
+        .rows(t, &RowsOptions { columns: Some(vec!["city".into()]), limit: Some(2), after: None })
+        .await
+        .expect("rows with columns");
+    assert_eq!(narrow.columns, ["city"]);
+    assert_eq!(narrow.rows[0], [json!("  boston")]);
+    assert!(narrow.next_cursor.is_some());
+}
+
+/// One command's expected effect: the command and a check of the snapshot after it.
+struct Case {
+    command: Value,
+    check: fn(&Snapshot, &Snapshot),
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            command: json!({"op": "trim", "column": "name"}),
+            check: |_, a| {
+                assert_eq!(column(a, "name")[0], json!("MIKE  JONES"));
+                assert_eq!(column(a, "name")[2], json!("ana"));
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(2));
+            },
+        },
+        Case {
+            command: json!({"op": "trim", "column": "city"}),
+            check: |_, a| assert_eq!(column(a, "city")[6], json!("Oslo"), "NBSP is whitespace"),
+        },
+        Case {
+            command: json!({"op": "uppercase", "column": "name"}),
+            check: |_, a| {
+                assert_eq!(column(a, "name")[1], json!("ÉRIC DURAND"));
+                assert_eq!(column(a, "name")[5], json!("李小龍"));
+            },
+        },
+        Case {
+            command: json!({"op": "pad_zeros", "column": "account", "length": 5}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "account"), "VARCHAR");
+                let acc = column(a, "account");
+                assert_eq!(acc[0], json!("00045"));
+                assert_eq!(acc[1], json!("123456"), "longer values are kept");
+                assert_eq!(acc[3], Value::Null, "NULL stays NULL");
+            },
+        },
+        Case {
+            command: json!({"op": "standardize_date", "column": "birth_date"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "birth_date"), "DATE");
+                let d = column(a, "birth_date");
+                for i in [0, 1, 2, 3, 4] {
+                    assert_eq!(d[i], json!("1985-03-15"), "row {i}");
+                }
+                assert_eq!(d[5], json!("2000-12-31"));
+                assert_eq!(d[6], Value::Null);
+                let step = a.timeline.steps.last().expect("step");
+                assert_eq!(step.warnings, ["1 value could not be parsed as dates and became NULL"]);
+            },
+        },
+        Case {
+            command: json!({"op": "standardize_date", "column": "birth_date", "order": "dmy", "format": "%d.%m.%Y"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "birth_date"), "VARCHAR");
+                assert_eq!(column(a, "birth_date")[0], json!("15.03.1985"));
+            },
+        },
+        Case {
+            command: json!({"op": "calculate_age", "column": "birth_date", "asOf": "2024-01-01"}),
+            check: |b, a| {
+                assert_eq!(a.info.columns.len(), b.info.columns.len() + 1);
+                assert_eq!(column_type(a, "age"), "INTEGER");
+                let age = column(a, "age");
+                assert_eq!(age[0], json!(38));
+                assert_eq!(age[5], json!(23), "born 2000-12-31 is 23 on 2024-01-01");
+                assert_eq!(age[6], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "rename_column", "column": "city", "newName": "town"}),
+            check: |b, a| {
+                assert_eq!(column(a, "town"), column(b, "city"));
+                assert!(a.info.columns.iter().all(|c| c.name != "city"));
+                assert_eq!(a.timeline.steps.last().map(|s| s.tier), Some(2));
+            },
+        },
+        Case {
+            command: json!({"op": "delete_column", "column": "amount"}),
+            check: |b, a| {
+                assert_eq!(a.info.columns.len(), b.info.columns.len() - 1);
+                assert!(a.info.columns.iter().all(|c| c.name != "amount"));
+            },
+        },
+        Case {
+            command: json!({"op": "remove_duplicates"}),
+            check: |_, a| {
+                assert_eq!(a.info.row_count, 6);
+                assert!(!a.rows.iter().any(|r| r.0 == 5), "the later duplicate goes, row 2 stays");
+                assert!(a.rows.iter().any(|r| r.0 == 2));
+            },
+        },
+        Case {
+            command: json!({"op": "remove_duplicates", "columns": ["name"]}),
+            check: |_, a| assert_eq!(a.info.row_count, 6),
+        },
+        Case {
+            command: json!({"op": "delete_rows", "rowIds": [1, 7]}),
+            check: |_, a| {
+                assert_eq!(a.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3, 4, 5, 6]);
+            },
+        },
+        Case {
+            command: json!({"op": "insert_row", "after": 2, "values": {"name": "New Person", "amount": 9}}),
+            check: |_, a| {
+                assert_eq!(a.info.row_count, 8);
+                assert_eq!(a.rows[2].0, 8, "new row id, placed after row 2");
+                assert_eq!(column(a, "name")[2], json!("New Person"));
+                assert_eq!(column(a, "amount")[2], json!(9));
+                assert_eq!(column(a, "city")[2], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "insert_row", "after": null}),
+            // Row ids are never reused: the previous case's insert (undone, then discarded) took 8.
+            check: |_, a| assert_eq!(a.rows[0].0, 9),
+        },
+        Case {
+            command: json!({"op": "edit_cell", "rowId": 4, "column": "amount", "value": "42"}),
+            check: |_, a| {
+                assert_eq!(column(a, "amount")[3], json!(42));
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(1));
+            },
+        },
+    ]
+}
+
+/// Every command's effect, then undo restores the exact prior state and redo the exact after state
+/// (content, types, column order and row ids).
+pub async fn commands_undo_redo<H: Harness>(h: &H) {
+    let ws = open(h).await.with_chunk_row_count(3);
+    let t = people::<H>(&ws).await;
+    let original = snapshot(&ws, t, 100).await;
+    for case in cases() {
+        let before = snapshot(&ws, t, 4).await;
+        let step = ws.apply(t, case.command.clone()).await.unwrap_or_else(|e| panic!("{}: {e}", case.command));
+        assert_eq!(step.index, before.info.position + 1, "{}", case.command);
+        let after = snapshot(&ws, t, 4).await;
+        (case.check)(&before, &after);
+        let undone = ws.undo(t).await.expect("undo").expect("a step to undo");
+        assert_eq!(undone.index, step.index);
+        let restored = snapshot(&ws, t, 4).await;
+        assert_eq!(restored.rows, before.rows, "undo of {}", case.command);
+        assert_eq!(restored.info.columns, before.info.columns, "undo of {}", case.command);
+        ws.redo(t).await.expect("redo").expect("a step to redo");
+        let redone = snapshot(&ws, t, 4).await;
+        assert_eq!(redone.rows, after.rows, "redo of {}", case.command);
+        assert_eq!(redone.info, after.info, "redo of {}", case.command);
+        // Back to the original for the next case, through goto (the next apply discards the step).
+        ws.goto(t, 0).await.expect("goto 0");
+        let back = snapshot(&ws, t, 100).await;
+        assert_eq!((back.rows, back.info.columns), (original.rows.clone(), original.info.columns.clone()));
+    }
+}
+
+/// Step-less results: `remove_duplicates` a second time, `edit_cell` with the same value.
+pub async fn stepless_commands<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let t = people::<H>(&ws).await;
+    ws.apply(t, json!({"op": "remove_duplicates"})).await.expect("first run");
+    let again = ws.apply(t, json!({"op": "remove_duplicates"})).await.expect("second run");
+    assert_eq!((again.index, again.rows_affected), (1, 0));
+    let same = ws
+        .apply(t, json!({"op": "edit_cell", "rowId": 2, "column": "city", "value": "Paris"}))
+        .await
+        .expect("same value");
+    assert_eq!((same.index, same.rows_affected), (1, 0));
+    assert_eq!(ws.timeline(t).await.expect("timeline").steps.len(), 1);
+}
+
+/// Applying a step after an undo discards the redo branch and its files.
+pub async fn redo_branch_discard<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let t = people::<H>(&ws).await;
+    ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
+    ws.apply(t, json!({"op": "uppercase", "column": "city"})).await.expect("uppercase");
+    ws.undo(t).await.expect("undo");
+    let with_branch = files(&h.store()).await;
+    assert!(with_branch.iter().any(|(f, _)| f.contains("/steps/2/")), "step 2 files exist");
+    ws.apply(t, json!({"op": "pad_zeros", "column": "account", "length": 6})).await.expect("pad");
+    let tl = ws.timeline(t).await.expect("timeline");
+    assert_eq!(tl.position, 2);
+    assert_eq!(tl.steps.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["Trim name", "Pad account with zeros to 6"]);
+    let after = files(&h.store()).await;
+    assert!(!after.iter().any(|(f, _)| f.contains("/steps/2/")), "the discarded step's files are gone");
+    assert!(ws.redo(t).await.expect("redo").is_none());
+}
+
+/// Steps write their deltas and a manifest, and `bytesWritten` is exactly the growth they caused.
+pub async fn bytes_written_are_the_files_written<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let t = people::<H>(&ws).await;
+    let before: u64 = files(&h.store()).await.iter().map(|f| f.1).sum();
+    let step = ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
+    let now = files(&h.store()).await;
+    let step_files: u64 = now.iter().filter(|(f, _)| f.contains("/steps/1/")).map(|f| f.1).sum();
+    let manifest: u64 = now.iter().filter(|(f, _)| f.starts_with("manifest-")).map(|f| f.1).sum();
+    assert!(step_files > 0);
+    assert_eq!(step.bytes_written, step_files + manifest);
+    assert!(before > 0);
+    let rename = ws.apply(t, json!({"op": "rename_column", "column": "name", "newName": "full_name"})).await.expect("rename");
+    let manifest: u64 = files(&h.store()).await.iter().filter(|(f, _)| f.starts_with("manifest-")).map(|f| f.1).sum();
+    assert_eq!(rename.bytes_written, manifest, "a schema-only step writes only its manifest");
+}
+
+/// Close and reopen with a new engine: same tables, rows, timelines and positions; undo still
+/// works; stray files are removed.
+pub async fn reopen_restores_everything<H: Harness>(h: &H) {
+    let (expected, expected_list) = {
+        let ws = open(h).await.with_chunk_row_count(2);
+        let t = people::<H>(&ws).await;
+        ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
+        ws.apply(t, json!({"op": "standardize_date", "column": "birth_date"})).await.expect("dates");
+        ws.apply(t, json!({"op": "remove_duplicates"})).await.expect("dups");
+        ws.apply(t, json!({"op": "rename_column", "column": "city", "newName": "town"})).await.expect("rename");
+        ws.undo(t).await.expect("undo");
+        let second = ws.import_csv("second", b"a,b\n1,x\n2,y\n".to_vec(), &CsvOptions::default()).await.expect("second");
+        ws.apply(second, json!({"op": "uppercase", "column": "b"})).await.expect("upper");
+        let s = snapshot(&ws, t, 100).await;
+        let list = ws.tables().await.expect("tables");
+        ws.close().await.expect("close");
+        (s, list)
+    };
+    let store = h.store();
+    store.write("tables/0/steps/99/undo-00000.parquet", b"torn").await.expect("stray");
+    store.write("manifest-999999999999.json", b"0000\n{torn").await.expect("torn manifest");
+    let ws = open(h).await;
+    assert_eq!(ws.tables().await.expect("tables"), expected_list);
+    let t = ws.table_id("people").await.expect("people");
+    let s = snapshot(&ws, t, 100).await;
+    assert_eq!(s, expected);
+    let listed = files(&h.store()).await;
+    assert!(!listed.iter().any(|(f, _)| f.contains("steps/99") || f.contains("999999")), "garbage removed: {listed:?}");
+    ws.undo(t).await.expect("undo after reopen");
+    let s = snapshot(&ws, t, 100).await;
+    assert_eq!(s.info.position, 2);
+    assert_eq!(s.info.row_count, 7);
+    ws.redo(t).await.expect("redo after reopen");
+    ws.redo(t).await.expect("redo the renamed step");
+    assert!(ws.table_info(t).await.expect("info").columns.iter().any(|c| c.name == "town"));
+}
+
+/// Diff counts, statuses, changed cells and keyset/position pages.
+pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let t = people::<H>(&ws).await;
+    ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
+    ws.apply(t, json!({"op": "remove_duplicates"})).await.expect("dups");
+    ws.apply(t, json!({"op": "insert_row", "after": 1, "values": {"name": "Neu"}})).await.expect("insert");
+    ws.apply(t, json!({"op": "rename_column", "column": "city", "newName": "town"})).await.expect("rename");
+    ws.apply(t, json!({"op": "pad_zeros", "column": "account", "length": 4})).await.expect("pad");
+    let d = ws.diff(t, 0).await.expect("diff");
+    let s = ws.diff_summary(d).await.expect("summary");
+    assert_eq!((s.added, s.removed), (1, 1));
+    // trim: rows 1 and 3; pad: 45 -> 0045 (row 1), 7 -> 0007 (row 3), 99 -> 0099 (row 6);
+    // 0042 was read as the integer 42 -> 0042 (row 7).
+    assert_eq!(s.modified, 4, "{s:?}");
+    assert_eq!(s.unchanged, 7 - 1 + 1 - 1 - 4);
+    let cells = |n: &str| s.columns.iter().find(|c| c.name == n).map(|c| c.changed_cells);
+    assert_eq!(cells("name"), Some(2));
+    assert_eq!(cells("account"), Some(4));
+    assert!(s.schema_changes.iter().any(|c| c.kind == "renamed" && c.column == "town"));
+    assert!(s.schema_changes.iter().any(|c| c.kind == "retyped" && c.column == "account"));
+    let first = ws.diff_page(d, &DiffPageOptions { limit: Some(2), ..DiffPageOptions::default() }).await.expect("page 1");
+    assert_eq!(first.rows.len(), 2);
+    assert_eq!(first.rows[0].row_id, 1);
+    assert_eq!(first.rows[0].status, DiffStatus::Modified);
+    assert_eq!(first.rows[0].changed, ["name", "account"]);
+    let name = first.columns.iter().position(|c| c == "name").expect("name column");
+    assert_eq!(first.rows[0].before.as_ref().map(|b| b[name].clone()), Some(json!("  MIKE  JONES  ")));
+    assert_eq!(first.rows[0].after.as_ref().map(|a| a[name].clone()), Some(json!("MIKE  JONES")));
+    assert_eq!(first.rows[1].status, DiffStatus::Added, "the inserted row comes right after row 1");
+    assert!(first.rows[1].before.is_none());
+    let mut seen: Vec<i64> = first.rows.iter().map(|r| r.row_id).collect();
+    let mut cursor = first.next_cursor;
+    while let Some(c) = cursor {
+        let p = ws
+            .diff_page(d, &DiffPageOptions { after: Some(c), limit: Some(2), ..DiffPageOptions::default() })
+            .await
+            .expect("next page");
+        seen.extend(p.rows.iter().map(|r| r.row_id));
+        cursor = p.next_cursor;
+    }
+    assert_eq!(seen, [1, 8, 3, 5, 6, 7], "display order, the removed row 5 where it was");
+    let at = ws.diff_page_at(d, 3, &DiffPageOptions { limit: Some(1), ..DiffPageOptions::default() }).await.expect("pageAt");
+    assert_eq!((at.rows[0].row_id, at.rows[0].status), (5, DiffStatus::Removed));
+    assert!(at.rows[0].after.is_none());
+    let removed = ws
+        .diff_page(d, &DiffPageOptions { statuses: Some(vec![DiffStatus::Removed]), columns: Some(vec!["town".into()]), ..DiffPageOptions::default() })
+        .await
+        .expect("filtered page");
+    assert_eq!(removed.columns, ["town"]);
+    assert_eq!(removed.rows.len(), 1);
+    assert_eq!(removed.rows[0].before, Some(vec![json!("Paris")]));
+    // A diff towards a later state works too, and an empty range is empty.
+    ws.goto(t, 1).await.expect("goto 1");
+    assert_eq!(ws.diff_page(d, &DiffPageOptions::default()).await.unwrap_err().code(), ErrorCode::NotFound, "stale diff");
+    let forward = ws.diff(t, 2).await.expect("diff to a redoable state");
+    let s = ws.diff_summary(forward).await.expect("summary");
+    assert_eq!((s.added, s.removed), (1, 0), "row 5 exists now and not in the later state");
+    let same = ws.diff(t, 1).await.expect("empty diff");
+    let s = ws.diff_summary(same).await.expect("summary");
+    assert_eq!((s.added, s.removed, s.modified, s.unchanged), (0, 0, 0, 7));
+    ws.diff_close(same).await.expect("close");
+    assert_eq!(ws.diff_summary(same).await.unwrap_err().code(), ErrorCode::NotFound);
+}
+
+/// Bad input is rejected with API.md's code and changes nothing: table, timeline and files.
+pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let t = people::<H>(&ws).await;
+    ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
+    let state = snapshot(&ws, t, 100).await;
+    let stored = files(&h.store()).await;
+    let tables = ws.tables().await.expect("tables");
+    let csv = |b: &[u8]| b.to_vec();
+    let imports: Vec<(&str, Vec<u8>, ErrorCode)> = vec![
+        ("ragged", csv(b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n"), ErrorCode::InvalidInput),
+        ("binary", vec![0, 159, 146, 150, 0, 1, 2, 255, 254, 0, 0, 7], ErrorCode::InvalidInput),
+        ("empty", Vec::new(), ErrorCode::InvalidInput),
+        ("blank", csv(b"  \n\n"), ErrorCode::InvalidInput),
+        ("people", csv(b"a\n1\n"), ErrorCode::TableExists),
+    ];
+    for (name, bytes, code) in imports {
+        let e = ws.import_csv(name, bytes, &CsvOptions::default()).await.expect_err(name);
+        assert_eq!(e.code(), code, "{name}: {e}");
+    }
+    let e = ws.import_parquet("pq", b"PAR1 not really".to_vec()).await.expect_err("bad parquet");
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    let commands: Vec<(Value, ErrorCode)> = vec![
+        (json!({"op": "frobnicate", "column": "name"}), ErrorCode::InvalidCommand),
+        (json!({"column": "name"}), ErrorCode::InvalidCommand),
+        (json!({"op": "trim"}), ErrorCode::InvalidCommand),
+        (json!({"op": "trim", "column": "nope"}), ErrorCode::NotFound),
+        (json!({"op": "pad_zeros", "column": "account", "length": 65}), ErrorCode::InvalidCommand),
+        (json!({"op": "pad_zeros", "column": "account", "length": "5"}), ErrorCode::InvalidCommand),
+        (json!({"op": "rename_column", "column": "name", "newName": "CITY"}), ErrorCode::InvalidCommand),
+        (json!({"op": "calculate_age", "column": "birth_date", "newColumn": "name", "asOf": "2024-01-01"}), ErrorCode::InvalidCommand),
+        (json!({"op": "calculate_age", "column": "birth_date", "asOf": "01/01/2024"}), ErrorCode::InvalidCommand),
+        (json!({"op": "edit_cell", "rowId": 1, "column": "amount", "value": "lots"}), ErrorCode::InvalidCommand),
+        (json!({"op": "edit_cell", "rowId": 999, "column": "amount", "value": 1}), ErrorCode::NotFound),
+        (json!({"op": "delete_rows", "rowIds": []}), ErrorCode::InvalidCommand),
+        (json!({"op": "delete_rows", "rowIds": [2, 999]}), ErrorCode::NotFound),
+        (json!({"op": "insert_row", "after": 999}), ErrorCode::NotFound),
+        (json!({"op": "insert_row", "after": 1, "values": {"amount": "x"}}), ErrorCode::InvalidCommand),
+        (json!({"op": "remove_duplicates", "columns": ["ghost"]}), ErrorCode::NotFound),
+    ];
+    for (command, code) in commands {
+        let e = ws.apply(t, command.clone()).await.expect_err(&command.to_string());
+        assert_eq!(e.code(), code, "{command}: {e}");
+    }
+    assert_eq!(ws.table_id("ghost").await.unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(ws.goto(t, 9).await.unwrap_err().code(), ErrorCode::InvalidCommand);
+    assert_eq!(ws.rows(t, &RowsOptions { after: Some("garbage".into()), ..RowsOptions::default() }).await.unwrap_err().code(), ErrorCode::InvalidCommand);
+    assert_eq!(ws.rows(t, &RowsOptions { limit: Some(10_001), ..RowsOptions::default() }).await.unwrap_err().code(), ErrorCode::InvalidCommand);
+    assert_eq!(ws.diff(t, 5).await.unwrap_err().code(), ErrorCode::InvalidCommand);
+    assert_eq!(snapshot(&ws, t, 100).await, state);
+    assert_eq!(files(&h.store()).await, stored);
+    assert_eq!(ws.tables().await.expect("tables"), tables);
+}
+
+/// The main job on real data: flights.csv (336,776 rows, `NA` nulls).
+pub async fn flights_main_job<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let bytes = h.data("flights.csv").await;
+    let t = ws
+        .import_csv("flights", bytes, &CsvOptions { null_strings: Some(vec!["NA".into()]), ..CsvOptions::default() })
+        .await
+        .expect("import flights");
+    let info = ws.table_info(t).await.expect("info");
+    assert_eq!(info.row_count, 336_776);
+    assert_eq!(info.columns.len(), 19);
+    let pad = ws.apply(t, json!({"op": "pad_zeros", "column": "flight", "length": 5})).await.expect("pad");
+    assert_eq!(pad.rows_affected, 336_776, "every flight number is shorter than 5 digits");
+    ws.apply(t, json!({"op": "rename_column", "column": "dest", "newName": "destination"})).await.expect("rename");
+    let dups = ws
+        .apply(t, json!({"op": "remove_duplicates", "columns": ["carrier", "flight", "origin", "destination"]}))
+        .await
+        .expect("dups");
+    assert!(dups.rows_affected > 100_000 && dups.rows_affected < 336_776);
+    let first = ws.rows(t, &RowsOptions { limit: Some(1), ..RowsOptions::default() }).await.expect("rows");
+    let flight = first.columns.iter().position(|c| c == "flight").expect("flight");
+    assert_eq!(first.rows[0][flight], json!("01545"));
+    let edit = ws
+        .apply(t, json!({"op": "edit_cell", "rowId": first.row_ids[0], "column": "carrier", "value": "ZZ"}))
+        .await
+        .expect("edit");
+    assert_eq!(edit.rows_affected, 1);
+    ws.undo(t).await.expect("undo");
+    ws.redo(t).await.expect("redo");
+    let d = ws.diff(t, 0).await.expect("diff");
+    let s = ws.diff_summary(d).await.expect("summary");
+    assert_eq!(s.removed, dups.rows_affected);
+    assert_eq!(s.added, 0);
+    assert_eq!(s.modified + s.unchanged, 336_776 - dups.rows_affected);
+    let page = ws.diff_page(d, &DiffPageOptions { limit: Some(500), ..DiffPageOptions::default() }).await.expect("page");
+    assert_eq!(page.rows.len(), 500);
+    let next = ws
+        .diff_page(d, &DiffPageOptions { after: page.next_cursor.clone(), limit: Some(500), ..DiffPageOptions::default() })
+        .await
+        .expect("next page");
+    assert_ne!(next.rows[0].row_id, page.rows[0].row_id);
+    let time_hour = first.columns.iter().position(|c| c == "time_hour").expect("time_hour");
+    assert!(first.rows[0][time_hour].as_str().is_some_and(|s| s.starts_with("2013-01-01")), "{:?}", first.rows[0][time_hour]);
+}
+
+/// Declares one test per scenario. `$attr` is the test attribute (`test` natively,
+/// `wasm_bindgen_test` in the browser), `$harness` an expression building a fresh harness for a
+/// scenario name, `$block_on` how to run the future (`block_on` natively, `.await` in the browser
+/// via `async`).
+#[macro_export]
+macro_rules! scenario_tests {
+    (native: $harness:expr) => {
+        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job);
+    };
+    (@native $harness:expr; $($name:ident)*) => {
+        $(
+            #[test]
+            fn $name() {
+                let harness = ($harness)(stringify!($name));
+                futures::executor::block_on($crate::scenarios::$name(&harness));
+            }
+        )*
+    };
+    (browser: $harness:expr) => {
+        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job);
+    };
+    (@browser $harness:expr; $($name:ident)*) => {
+        $(
+            #[wasm_bindgen_test::wasm_bindgen_test]
+            async fn $name() {
+                let harness = ($harness)(stringify!($name)).await;
+                $crate::scenarios::$name(&harness).await;
+            }
+        )*
+    };
+}
