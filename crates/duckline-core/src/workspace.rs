@@ -217,8 +217,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
         let file = format!("duckline-import-{}-{table_id}.csv", st.temp("csv"));
+        let delimiter = options.delimiter.is_none().then(|| likely_delimiter(&bytes)).flatten();
         let path = self.engine.register_file(&file, bytes).await?;
-        let source = format!("read_csv({}{reader_options})", sql::literal(&path));
+        let mut source = format!("read_csv({}{reader_options})", sql::literal(&path));
+        // DuckDB's sniffer falls back to one column of whole lines when rows are ragged; read with
+        // the delimiter the header shows instead, so strict mode reports the bad row.
+        if let Some(d) = delimiter
+            && self.column_count(&source).await.is_ok_and(|n| n == 1)
+        {
+            source = format!("read_csv({}{reader_options}, delim = {})", sql::literal(&path), sql::literal(d));
+        }
         let created = self.create_from_source(table_id, &source).await;
         self.engine.unregister_file(&file).await?;
         let (schema, row_count) = created.map_err(|e| match e {
@@ -249,6 +257,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let (schema, row_count) = created?;
         self.finish_import(&mut st, table_id, name, schema, row_count).await?;
         Ok(table_id)
+    }
+
+    async fn column_count(&self, source: &str) -> Result<usize> {
+        let described = self.engine.query(&format!("DESCRIBE SELECT * FROM {source}")).await?;
+        Ok(described.iter().map(RecordBatch::num_rows).sum())
     }
 
     /// Creates `t<id>` from a relation (a table function call or a table name), adding the hidden
@@ -692,8 +705,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         manifest.generation = st.manifest.generation + 1;
         // The manifest records its own size: iterate until the figure is stable (digit counts).
         let mut manifest_bytes = 0;
+        let elapsed = self.engine.now_millis() - started;
         for _ in 0..4 {
-            finalize(&mut manifest.tables[index], manifest_bytes, self.engine.now_millis() - started);
+            finalize(&mut manifest.tables[index], manifest_bytes, elapsed);
             let size = manifest.encode()?.len() as u64;
             if size == manifest_bytes {
                 break;
@@ -1274,9 +1288,22 @@ fn check_csv_bytes(bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The delimiter the first line most likely uses (`,` `;` tab `|`), if any.
+fn likely_delimiter(bytes: &[u8]) -> Option<&'static str> {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    [(b',', ","), (b';', ";"), (b'\t', "\t"), (b'|', "|")]
+        .into_iter()
+        .map(|(b, s)| (first.iter().filter(|c| **c == b).count(), s))
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, s)| s)
+}
+
 /// `read_csv` named parameters for `options` (leading comma included).
 fn csv_reader_options(options: &CsvOptions) -> Result<String> {
-    let mut out = String::from(", auto_detect = true, strict_mode = true");
+    // `skip = 0`: DuckDB's sniffer may otherwise skip leading rows it finds inconsistent, silently
+    // dropping data of a ragged file; with it, a ragged file is an error.
+    let mut out = String::from(", auto_detect = true, strict_mode = true, skip = 0");
     let single = |name: &str, value: &Option<String>| -> Result<Option<String>> {
         match value {
             None => Ok(None),
