@@ -69,14 +69,14 @@ export async function currentError(page) {
   return page.evaluate(() => {
     const bar = document.querySelector('[data-testid="error"]');
     if (!bar || bar.hidden) return null;
-    return { code: bar.dataset.code, text: bar.textContent.trim() };
+    return { code: bar.dataset.code, text: bar.querySelector('.error-text').textContent.trim() };
   });
 }
 
 /** Fails with the page's error bar content when it shows an error. */
 export async function assertNoError(page, what) {
   const err = await currentError(page);
-  if (err) throw new Error(`${what}: the page shows error ${err.code}: ${err.text}`);
+  if (err) throw new Error(`${what}: the page shows error [${err.code}] ${err.text}`);
 }
 
 /** Waits for the page to finish starting; throws with the shown error when start-up failed. */
@@ -88,7 +88,7 @@ export async function waitReady(page, timeout = 5 * 60_000) {
   const ready = await page.evaluate(() => document.body.dataset.ready);
   if (ready !== '1') {
     const err = await currentError(page);
-    throw new Error(`page failed to start: ${err ? `${err.code}: ${err.text}` : 'no error shown'}`);
+    throw new Error(`page failed to start: ${err ? `[${err.code}] ${err.text}` : 'no error shown'}`);
   }
 }
 
