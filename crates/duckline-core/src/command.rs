@@ -299,7 +299,7 @@ impl Command {
             }
             Self::StandardizeDate { column, order, format } => {
                 let meta = find_column(schema, column)?;
-                let date = crate::dates::parse_date_sql(&meta, *order);
+                let date = crate::dates::parse_date_sql(meta, *order);
                 let expression = match format.as_deref() {
                     None | Some("date") => date,
                     Some(pattern) => {

@@ -393,8 +393,11 @@ fn mask_expressions(compared: &[(ColumnMeta, ColumnMeta)]) -> Vec<String> {
         .collect()
 }
 
-/// `(row id, status, pos, masks)` of each result row of a diff page query.
-fn page_meta(batches: &[RecordBatch], mask_count: usize) -> Result<Vec<(i64, u8, i64, Vec<u64>)>> {
+/// `(row id, status code, pos, changed-column masks)` of one diff page row.
+type PageRowMeta = (i64, u8, i64, Vec<u64>);
+
+/// [`PageRowMeta`] of each result row of a diff page query.
+fn page_meta(batches: &[RecordBatch], mask_count: usize) -> Result<Vec<PageRowMeta>> {
     let mut out = Vec::new();
     for batch in batches {
         let ids = arrow_cast::cast(batch.column(0), &arrow_schema::DataType::Int64)?;

@@ -34,6 +34,7 @@ pub mod manifest;
 pub mod memory_store;
 pub mod model;
 pub mod parquet_io;
+#[cfg(feature = "scenarios")]
 pub mod scenarios;
 pub mod sql;
 pub mod store;

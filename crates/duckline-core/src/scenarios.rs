@@ -4,6 +4,7 @@
 //! Each scenario is an async function over a [`Harness`] that panics with a message on failure.
 //! [`scenario_tests!`](crate::scenario_tests) declares one test per scenario, so both runners cover
 //! the same set.
+#![expect(clippy::unwrap_used, reason = "scenario tests: a panic is the test failure")]
 
 use serde_json::{Value, json};
 
@@ -30,7 +31,7 @@ pub trait Harness {
     /// A fresh engine: a new DuckDB instance, as a new tab would have.
     async fn engine(&self) -> Self::Engine;
     /// The scenario's store (the same folder on every call; empty at the start of a scenario).
-    fn store(&self) -> Self::Store;
+    async fn store(&self) -> Self::Store;
     /// Bytes of a file of `../shared/data/nycflights13/`, e.g. `flights.csv`.
     async fn data(&self, name: &str) -> Vec<u8>;
 }
@@ -86,7 +87,7 @@ pub async fn files<S: Store>(store: &S) -> Vec<(String, u64)> {
 }
 
 async fn open<H: Harness>(h: &H) -> Ws<H> {
-    Workspace::open("scenario", h.engine().await, h.store()).await.expect("open workspace")
+    Workspace::open("scenario", h.engine().await, h.store().await).await.expect("open workspace")
 }
 
 async fn people<H: Harness>(ws: &Ws<H>) -> u32 {
@@ -310,13 +311,13 @@ pub async fn redo_branch_discard<H: Harness>(h: &H) {
     ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
     ws.apply(t, json!({"op": "uppercase", "column": "city"})).await.expect("uppercase");
     ws.undo(t).await.expect("undo");
-    let with_branch = files(&h.store()).await;
+    let with_branch = files(&h.store().await).await;
     assert!(with_branch.iter().any(|(f, _)| f.contains("/steps/2/")), "step 2 files exist");
     ws.apply(t, json!({"op": "pad_zeros", "column": "account", "length": 6})).await.expect("pad");
     let tl = ws.timeline(t).await.expect("timeline");
     assert_eq!(tl.position, 2);
     assert_eq!(tl.steps.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["Trim name", "Pad account with zeros to 6"]);
-    let after = files(&h.store()).await;
+    let after = files(&h.store().await).await;
     assert!(!after.iter().any(|(f, _)| f.contains("/steps/2/")), "the discarded step's files are gone");
     assert!(ws.redo(t).await.expect("redo").is_none());
 }
@@ -325,16 +326,16 @@ pub async fn redo_branch_discard<H: Harness>(h: &H) {
 pub async fn bytes_written_are_the_files_written<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    let before: u64 = files(&h.store()).await.iter().map(|f| f.1).sum();
+    let before: u64 = files(&h.store().await).await.iter().map(|f| f.1).sum();
     let step = ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
-    let now = files(&h.store()).await;
+    let now = files(&h.store().await).await;
     let step_files: u64 = now.iter().filter(|(f, _)| f.contains("/steps/1/")).map(|f| f.1).sum();
     let manifest: u64 = now.iter().filter(|(f, _)| f.starts_with("manifest-")).map(|f| f.1).sum();
     assert!(step_files > 0);
     assert_eq!(step.bytes_written, step_files + manifest);
     assert!(before > 0);
     let rename = ws.apply(t, json!({"op": "rename_column", "column": "name", "newName": "full_name"})).await.expect("rename");
-    let manifest: u64 = files(&h.store()).await.iter().filter(|(f, _)| f.starts_with("manifest-")).map(|f| f.1).sum();
+    let manifest: u64 = files(&h.store().await).await.iter().filter(|(f, _)| f.starts_with("manifest-")).map(|f| f.1).sum();
     assert_eq!(rename.bytes_written, manifest, "a schema-only step writes only its manifest");
 }
 
@@ -356,7 +357,7 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
         ws.close().await.expect("close");
         (s, list)
     };
-    let store = h.store();
+    let store = h.store().await;
     store.write("tables/0/steps/99/undo-00000.parquet", b"torn").await.expect("stray");
     store.write("manifest-999999999999.json", b"0000\n{torn").await.expect("torn manifest");
     let ws = open(h).await;
@@ -364,7 +365,7 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
     let t = ws.table_id("people").await.expect("people");
     let s = snapshot(&ws, t, 100).await;
     assert_eq!(s, expected);
-    let listed = files(&h.store()).await;
+    let listed = files(&h.store().await).await;
     assert!(!listed.iter().any(|(f, _)| f.contains("steps/99") || f.contains("999999")), "garbage removed: {listed:?}");
     ws.undo(t).await.expect("undo after reopen");
     let s = snapshot(&ws, t, 100).await;
@@ -446,7 +447,7 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
     let t = people::<H>(&ws).await;
     ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
     let state = snapshot(&ws, t, 100).await;
-    let stored = files(&h.store()).await;
+    let stored = files(&h.store().await).await;
     let tables = ws.tables().await.expect("tables");
     let csv = |b: &[u8]| b.to_vec();
     let imports: Vec<(&str, Vec<u8>, ErrorCode)> = vec![
@@ -490,7 +491,7 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
     assert_eq!(ws.rows(t, &RowsOptions { limit: Some(10_001), ..RowsOptions::default() }).await.unwrap_err().code(), ErrorCode::InvalidCommand);
     assert_eq!(ws.diff(t, 5).await.unwrap_err().code(), ErrorCode::InvalidCommand);
     assert_eq!(snapshot(&ws, t, 100).await, state);
-    assert_eq!(files(&h.store()).await, stored);
+    assert_eq!(files(&h.store().await).await, stored);
     assert_eq!(ws.tables().await.expect("tables"), tables);
 }
 
@@ -539,10 +540,12 @@ pub async fn flights_main_job<H: Harness>(h: &H) {
     assert!(first.rows[0][time_hour].as_str().is_some_and(|s| s.starts_with("2013-01-01")), "{:?}", first.rows[0][time_hour]);
 }
 
-/// Declares one test per scenario. `$attr` is the test attribute (`test` natively,
-/// `wasm_bindgen_test` in the browser), `$harness` an expression building a fresh harness for a
-/// scenario name, `$block_on` how to run the future (`block_on` natively, `.await` in the browser
-/// via `async`).
+/// Declares one test per scenario.
+///
+/// - `scenario_tests!(native: make)`: `#[test]`s run with `futures::executor::block_on`; `make` is
+///   `fn(&str) -> impl Harness` (given the scenario name).
+/// - `scenario_tests!(browser: make)`: `#[wasm_bindgen_test]`s; `make` is
+///   `async fn(&str) -> impl Harness`.
 #[macro_export]
 macro_rules! scenario_tests {
     (native: $harness:expr) => {

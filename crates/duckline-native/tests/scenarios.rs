@@ -12,7 +12,9 @@ struct Native {
 
 impl Native {
     fn new(_scenario: &str) -> Self {
-        Self { dir: tempfile::tempdir().expect("temp dir") }
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 }
 
@@ -32,13 +34,14 @@ impl Harness for Native {
         NativeEngine::open_in_memory(None).expect("native DuckDB")
     }
 
-    fn store(&self) -> FsStore {
+    async fn store(&self) -> FsStore {
         FsStore::new(self.dir.path().join("workspace")).expect("store")
     }
 
     async fn data(&self, name: &str) -> Vec<u8> {
         let path = data_dir().join(name);
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (set DUCKLINE_DATA_DIR)", path.display()))
+        std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (set DUCKLINE_DATA_DIR)", path.display()))
     }
 }
 

@@ -1,0 +1,60 @@
+# duckline: the two entry commands are `make demo` and `make test` (see README.md).
+# Every target sets up what it needs first (scripts/setup.sh is idempotent).
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# nycflights13 data: ../shared/data next to the checkout, or DUCKLINE_DATA_DIR.
+DUCKLINE_DATA_DIR ?= $(firstword $(wildcard $(CURDIR)/../shared/data/nycflights13 /work/shared/data/nycflights13))
+export DUCKLINE_DATA_DIR
+export DUCKLINE_SAMPLE_DIR := $(DUCKLINE_DATA_DIR)
+
+WASM_CRATE := crates/duckline-wasm
+BROWSER_TEST_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=1200
+
+.PHONY: demo test setup assets vendor-data pkg www lint test-native test-browser test-e2e clean
+
+## Builds everything and serves the demo (prints its URL).
+demo: setup pkg www
+	node scripts/serve.mjs
+
+## Runs every check and test: lints, native scenarios, browser scenarios, end-to-end.
+test: setup lint test-native test-browser test-e2e
+
+setup:
+	@bash scripts/setup.sh
+
+assets:
+	bash scripts/build-js-assets.sh
+
+vendor-data:
+	@test -n "$(DUCKLINE_DATA_DIR)" || { echo "nycflights13 data not found: set DUCKLINE_DATA_DIR" >&2; exit 1; }
+	mkdir -p $(WASM_CRATE)/vendor/data
+	cmp -s $(DUCKLINE_DATA_DIR)/flights.csv $(WASM_CRATE)/vendor/data/flights.csv || cp $(DUCKLINE_DATA_DIR)/flights.csv $(WASM_CRATE)/vendor/data/flights.csv
+
+## pkg/: the npm package (wasm-pack, release), with DuckDB-WASM's eh bundle in pkg/duckdb/.
+pkg: assets
+	wasm-pack build $(WASM_CRATE) --release --target web --out-dir ../../pkg --out-name duckline
+	mkdir -p pkg/duckdb
+	bash scripts/build-js-assets.sh pkg/duckdb
+	node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));p.name="duckline";require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")'
+
+www:
+	node www/build.mjs
+
+lint: assets
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p duckline-core -p duckline-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+test-native:
+	cargo test --workspace
+
+test-browser: assets vendor-data
+	cd $(WASM_CRATE) && $(BROWSER_TEST_ENV) cargo test --target wasm32-unknown-unknown --release
+
+test-e2e: pkg www
+	node --test --test-concurrency=1 tests/e2e/
+
+clean:
+	rm -rf target pkg www/dist $(WASM_CRATE)/vendor $(WASM_CRATE)/js/duckdb_glue.js
