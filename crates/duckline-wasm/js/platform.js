@@ -1,0 +1,36 @@
+// Small platform helpers that web-sys offers only behind `web_sys_unstable_apis` (Web Locks) or
+// separately for windows and workers (`navigator`). Imported by src/lock.rs and src/opfs.rs with
+// `#[wasm_bindgen(module = "/js/platform.js")]`; no imports, so it needs no bundling.
+
+/** `navigator.storage` (window or worker), or `null` when absent or without OPFS `getDirectory`. */
+export function storageManager() {
+  const storage = globalThis.navigator ? globalThis.navigator.storage : undefined;
+  if (!storage || typeof storage.getDirectory !== "function") return null;
+  return storage;
+}
+
+/**
+ * Tries to take the exclusive Web Lock `name` without waiting (`ifAvailable: true`).
+ * Resolves to a release function (call it once to let the lock go), to `null` when another
+ * context holds the lock, or to `undefined` when the Web Locks API is missing.
+ */
+export function tryLock(name) {
+  const locks = globalThis.navigator ? globalThis.navigator.locks : undefined;
+  if (!locks || typeof locks.request !== "function") return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    let release = () => {};
+    const held = new Promise((done) => {
+      release = done;
+    });
+    locks
+      .request(name, { mode: "exclusive", ifAvailable: true }, (lock) => {
+        if (lock === null) {
+          resolve(null);
+          return undefined;
+        }
+        resolve(() => release());
+        return held; // the lock is held until this promise settles
+      })
+      .catch(reject);
+  });
+}
