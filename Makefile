@@ -51,7 +51,7 @@ test-native:
 	cargo test --workspace
 
 test-browser: assets vendor-data
-	cd $(WASM_CRATE) && $(BROWSER_TEST_ENV) cargo test --target wasm32-unknown-unknown --release
+	cd $(WASM_CRATE) && $(BROWSER_TEST_ENV) cargo test --target wasm32-unknown-unknown --profile wasm-test
 
 test-e2e: pkg www
 	node --test --test-concurrency=1 tests/e2e/

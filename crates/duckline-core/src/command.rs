@@ -20,7 +20,12 @@ pub enum DateOrder {
 
 /// One command, as JSON `{ "op": ..., ...camelCase parameters }` (COMMANDS.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", rename_all_fields = "camelCase", deny_unknown_fields)]
+#[serde(
+    tag = "op",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum Command {
     /// Strip leading and trailing Unicode whitespace.
     Trim {
@@ -173,7 +178,10 @@ impl Command {
     /// Parses a command from its JSON form. Errors: [`Error::InvalidCommand`] naming the unknown op
     /// or the missing/bad parameter.
     pub fn from_json(value: serde_json::Value) -> Result<Self> {
-        let op = value.get("op").and_then(serde_json::Value::as_str).map(str::to_owned);
+        let op = value
+            .get("op")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
         serde_json::from_value(value).map_err(|e| match op {
             None => Error::InvalidCommand("a command needs an \"op\" string".into()),
             Some(op) => {
@@ -225,8 +233,13 @@ impl Command {
             Self::Lowercase { column } => format!("Lowercase {column}"),
             Self::PadZeros { column, length } => format!("Pad {column} with zeros to {length}"),
             Self::StandardizeDate { column, .. } => format!("Standardize dates in {column}"),
-            Self::CalculateAge { column, new_column, .. } => {
-                format!("Calculate {} from {column}", new_column.as_deref().unwrap_or("age"))
+            Self::CalculateAge {
+                column, new_column, ..
+            } => {
+                format!(
+                    "Calculate {} from {column}",
+                    new_column.as_deref().unwrap_or("age")
+                )
             }
             Self::RenameColumn { column, new_name } => format!("Rename {column} to {new_name}"),
             Self::DeleteColumn { column } => format!("Delete column {column}"),
@@ -241,6 +254,12 @@ impl Command {
             Self::InsertRow { .. } => "Insert row".into(),
             Self::EditCell { row_id, column, .. } => format!("Edit {column} of row {row_id}"),
         }
+    }
+
+    /// Whether [`Command::fill_defaults`] needs today's date.
+    #[must_use]
+    pub fn needs_today(&self) -> bool {
+        matches!(self, Self::CalculateAge { as_of: None, .. })
     }
 
     /// Fills defaults that depend on the moment of applying (`calculate_age.asOf` = `today`, as
@@ -260,7 +279,10 @@ impl Command {
     pub fn plan(&self, schema: &[ColumnMeta]) -> Result<Plan> {
         let text = |column: &str| -> Result<(ColumnMeta, String)> {
             let meta = find_column(schema, column)?;
-            let value = format!("CAST({} AS VARCHAR)", sql::ident(&sql::column_name(meta.id)));
+            let value = format!(
+                "CAST({} AS VARCHAR)",
+                sql::ident(&sql::column_name(meta.id))
+            );
             Ok((meta.clone(), value))
         };
         let cells = |column: ColumnMeta, expression: String| Plan::Cells {
@@ -294,10 +316,16 @@ impl Command {
                 let (meta, v) = text(column)?;
                 cells(
                     meta,
-                    format!("CASE WHEN length({v}) >= {length} THEN {v} ELSE lpad({v}, {length}, '0') END"),
+                    format!(
+                        "CASE WHEN length({v}) >= {length} THEN {v} ELSE lpad({v}, {length}, '0') END"
+                    ),
                 )
             }
-            Self::StandardizeDate { column, order, format } => {
+            Self::StandardizeDate {
+                column,
+                order,
+                format,
+            } => {
                 let meta = find_column(schema, column)?;
                 let date = crate::dates::parse_date_sql(meta, *order);
                 let expression = match format.as_deref() {
@@ -320,7 +348,11 @@ impl Command {
                     cast_check: None,
                 }
             }
-            Self::CalculateAge { column, as_of, new_column } => {
+            Self::CalculateAge {
+                column,
+                as_of,
+                new_column,
+            } => {
                 let meta = find_column(schema, column)?;
                 let name = new_column.clone().unwrap_or_else(|| "age".into());
                 check_new_name(schema, &name, None)?;
@@ -362,7 +394,9 @@ impl Command {
                         "delete_column: a table keeps at least one column".into(),
                     ));
                 }
-                Plan::DeleteColumn { column: meta.clone() }
+                Plan::DeleteColumn {
+                    column: meta.clone(),
+                }
             }
             Self::RemoveDuplicates { columns } => {
                 let keys: Vec<&ColumnMeta> = match columns {
@@ -373,7 +407,10 @@ impl Command {
                                 .into(),
                         ));
                     }
-                    Some(names) => names.iter().map(|n| find_column(schema, n)).collect::<Result<_>>()?,
+                    Some(names) => names
+                        .iter()
+                        .map(|n| find_column(schema, n))
+                        .collect::<Result<_>>()?,
                 };
                 let partition = keys
                     .iter()
@@ -393,12 +430,19 @@ impl Command {
                 if row_ids.is_empty() {
                     return Err(Error::InvalidCommand("delete_rows: rowIds is empty".into()));
                 }
-                let list = row_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let list = row_ids
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 Plan::DeleteRows {
                     selector: format!("SELECT {ROW_ID} FROM {{table}} WHERE {ROW_ID} IN ({list})"),
                     stepless_when_unchanged: false,
                     expected_row_count: Some(
-                        row_ids.iter().collect::<std::collections::BTreeSet<_>>().len() as u64,
+                        row_ids
+                            .iter()
+                            .collect::<std::collections::BTreeSet<_>>()
+                            .len() as u64,
                     ),
                 }
             }
@@ -408,9 +452,16 @@ impl Command {
                     let meta = find_column(schema, name)?;
                     out.push((meta.clone(), json_literal(value, "insert_row")?));
                 }
-                Plan::InsertRow { after: *after, values: out }
+                Plan::InsertRow {
+                    after: *after,
+                    values: out,
+                }
             }
-            Self::EditCell { row_id, column, value } => {
+            Self::EditCell {
+                row_id,
+                column,
+                value,
+            } => {
                 let meta = find_column(schema, column)?;
                 let literal = json_literal(value, "edit_cell")?;
                 let physical = sql::ident(&sql::column_name(meta.id));
@@ -444,7 +495,9 @@ pub fn find_column<'a>(schema: &'a [ColumnMeta], name: &str) -> Result<&'a Colum
 /// would) with a column other than `except`.
 fn check_new_name(schema: &[ColumnMeta], name: &str, except: Option<u32>) -> Result<()> {
     if name.trim().is_empty() {
-        return Err(Error::InvalidCommand("a column name must not be empty".into()));
+        return Err(Error::InvalidCommand(
+            "a column name must not be empty".into(),
+        ));
     }
     if let Some(clash) = schema
         .iter()
@@ -480,16 +533,33 @@ mod tests {
 
     fn schema() -> Vec<ColumnMeta> {
         vec![
-            ColumnMeta { id: 1, name: "name".into(), data_type: "VARCHAR".into() },
-            ColumnMeta { id: 2, name: "dest".into(), data_type: "VARCHAR".into() },
+            ColumnMeta {
+                id: 1,
+                name: "name".into(),
+                data_type: "VARCHAR".into(),
+            },
+            ColumnMeta {
+                id: 2,
+                name: "dest".into(),
+                data_type: "VARCHAR".into(),
+            },
         ]
     }
 
     #[test]
     fn parses_camel_case_parameters() {
-        let c = Command::from_json(json!({"op": "edit_cell", "rowId": 3, "column": "name", "value": "x"}))
-            .unwrap();
-        assert_eq!(c, Command::EditCell { row_id: 3, column: "name".into(), value: json!("x") });
+        let c = Command::from_json(
+            json!({"op": "edit_cell", "rowId": 3, "column": "name", "value": "x"}),
+        )
+        .unwrap();
+        assert_eq!(
+            c,
+            Command::EditCell {
+                row_id: 3,
+                column: "name".into(),
+                value: json!("x")
+            }
+        );
     }
 
     #[test]
@@ -506,14 +576,33 @@ mod tests {
     #[test]
     fn validation_against_the_schema() {
         let s = schema();
-        let e = Command::Trim { column: "nope".into() }.plan(&s).unwrap_err();
+        let e = Command::Trim {
+            column: "nope".into(),
+        }
+        .plan(&s)
+        .unwrap_err();
         assert_eq!(e.code(), crate::ErrorCode::NotFound);
-        let e = Command::RenameColumn { column: "name".into(), new_name: "DEST".into() }
+        let e = Command::RenameColumn {
+            column: "name".into(),
+            new_name: "DEST".into(),
+        }
+        .plan(&s)
+        .unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::InvalidCommand);
+        let e = Command::PadZeros {
+            column: "name".into(),
+            length: 0,
+        }
+        .plan(&s)
+        .unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::InvalidCommand);
+        assert!(
+            Command::RenameColumn {
+                column: "name".into(),
+                new_name: "Name".into()
+            }
             .plan(&s)
-            .unwrap_err();
-        assert_eq!(e.code(), crate::ErrorCode::InvalidCommand);
-        let e = Command::PadZeros { column: "name".into(), length: 0 }.plan(&s).unwrap_err();
-        assert_eq!(e.code(), crate::ErrorCode::InvalidCommand);
-        assert!(Command::RenameColumn { column: "name".into(), new_name: "Name".into() }.plan(&s).is_ok());
+            .is_ok()
+        );
     }
 }

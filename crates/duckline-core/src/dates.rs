@@ -6,8 +6,18 @@ use crate::model::ColumnMeta;
 use crate::sql;
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// True for a well-formed `YYYY-MM-DD` string (the calendar check is left to DuckDB).
@@ -17,7 +27,9 @@ pub fn is_iso_date(value: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// SQL month number (1-12) of an English month name or its 3-letter (or `sept`) abbreviation.
@@ -25,7 +37,10 @@ fn month_number(name_sql: &str) -> String {
     let mut arms = String::new();
     for (i, month) in MONTHS.iter().enumerate() {
         let n = i + 1;
-        arms.push_str(&format!(" WHEN '{month}' THEN {n} WHEN '{}' THEN {n}", &month[..3]));
+        arms.push_str(&format!(
+            " WHEN '{month}' THEN {n} WHEN '{}' THEN {n}",
+            &month[..3]
+        ));
     }
     format!("(CASE lower({name_sql}){arms} WHEN 'sept' THEN 9 END)")
 }
@@ -73,16 +88,16 @@ pub fn parse_date_sql(column: &ColumnMeta, order: DateOrder) -> String {
             DateOrder::Mdy => (&a, &b),
             DateOrder::Dmy => (&b, &a),
         };
-        let month = format!("(CASE WHEN {a} > 12 THEN {b} WHEN {b} > 12 THEN {a} ELSE {first_month} END)");
-        let day = format!("(CASE WHEN {a} > 12 THEN {a} WHEN {b} > 12 THEN {b} ELSE {first_day} END)");
+        let month =
+            format!("(CASE WHEN {a} > 12 THEN {b} WHEN {b} > 12 THEN {a} ELSE {first_month} END)");
+        let day =
+            format!("(CASE WHEN {a} > 12 THEN {a} WHEN {b} > 12 THEN {b} ELSE {first_day} END)");
         make_date(&year, &month, &day)
     };
     let yy = int(abyy, 3);
     let yy_year = format!("(CASE WHEN {yy} <= 68 THEN 2000 + {yy} ELSE 1900 + {yy} END)");
 
-    let full = |pattern: &str| {
-        make_date(&int(pattern, 1), &int(pattern, 2), &int(pattern, 3))
-    };
+    let full = |pattern: &str| make_date(&int(pattern, 1), &int(pattern, 2), &int(pattern, 3));
     format!(
         "(CASE \
          WHEN {m_iso} THEN {d_iso} \
@@ -104,9 +119,17 @@ pub fn parse_date_sql(column: &ColumnMeta, order: DateOrder) -> String {
         m_abyy = matches(abyy),
         d_abyy = ab(abyy, yy_year),
         m_mon_d_y = matches(mon_d_y),
-        d_mon_d_y = make_date(&int(mon_d_y, 3), &month_number(&group(mon_d_y, 1)), &int(mon_d_y, 2)),
+        d_mon_d_y = make_date(
+            &int(mon_d_y, 3),
+            &month_number(&group(mon_d_y, 1)),
+            &int(mon_d_y, 2)
+        ),
         m_d_mon_y = matches(d_mon_y),
-        d_d_mon_y = make_date(&int(d_mon_y, 3), &month_number(&group(d_mon_y, 2)), &int(d_mon_y, 1)),
+        d_d_mon_y = make_date(
+            &int(d_mon_y, 3),
+            &month_number(&group(d_mon_y, 2)),
+            &int(d_mon_y, 1)
+        ),
     )
 }
 

@@ -179,17 +179,26 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             );
         }
         let batches = self.engine.query(&format!("{select} FROM {index}")).await?;
-        let get = |i: usize| crate::workspace::first_i64(&batches, i).map_or(0, |v| u64::try_from(v).unwrap_or(0));
+        let get = |i: usize| {
+            crate::workspace::first_i64(&batches, i).map_or(0, |v| u64::try_from(v).unwrap_or(0))
+        };
         let (added, removed, modified) = (get(0), get(1), get(2));
         let columns = compared
             .iter()
             .enumerate()
-            .map(|(i, (_, c))| ColumnChange { name: c.name.clone(), changed_cells: get(3 + i) })
+            .map(|(i, (_, c))| ColumnChange {
+                name: c.name.clone(),
+                changed_cells: get(3 + i),
+            })
             .collect();
         let mut schema_changes = Vec::new();
         for c in current_schema {
             match from_schema.iter().find(|f| f.id == c.id) {
-                None => schema_changes.push(SchemaChange { kind: "added".into(), column: c.name.clone(), detail: None }),
+                None => schema_changes.push(SchemaChange {
+                    kind: "added".into(),
+                    column: c.name.clone(),
+                    detail: None,
+                }),
                 Some(f) => {
                     if f.name != c.name {
                         schema_changes.push(SchemaChange {
@@ -208,8 +217,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 }
             }
         }
-        for f in from_schema.iter().filter(|f| !current_schema.iter().any(|c| c.id == f.id)) {
-            schema_changes.push(SchemaChange { kind: "removed".into(), column: f.name.clone(), detail: None });
+        for f in from_schema
+            .iter()
+            .filter(|f| !current_schema.iter().any(|c| c.id == f.id))
+        {
+            schema_changes.push(SchemaChange {
+                kind: "removed".into(),
+                column: f.name.clone(),
+                detail: None,
+            });
         }
         Ok(DiffSummary {
             added,
@@ -231,18 +247,34 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     ///
     /// Errors: [`Error::NotFound`] (diff, column), [`Error::InvalidCommand`] (bad cursor/limit).
     pub async fn diff_page(&self, diff_id: u32, options: &DiffPageOptions) -> Result<DiffPage> {
-        let after = options.after.as_deref().map(decode_diff_cursor).transpose()?;
-        self.diff_page_from(diff_id, options, after.map_or(0, |p| p + 1)).await
+        let after = options
+            .after
+            .as_deref()
+            .map(decode_diff_cursor)
+            .transpose()?;
+        self.diff_page_from(diff_id, options, after.map_or(0, |p| p + 1))
+            .await
     }
 
     /// A page of changed rows starting at position `index` among them (0-based).
     ///
     /// Errors: as [`Workspace::diff_page`].
-    pub async fn diff_page_at(&self, diff_id: u32, index: u64, options: &DiffPageOptions) -> Result<DiffPage> {
-        self.diff_page_from(diff_id, options, i64::try_from(index).unwrap_or(i64::MAX)).await
+    pub async fn diff_page_at(
+        &self,
+        diff_id: u32,
+        index: u64,
+        options: &DiffPageOptions,
+    ) -> Result<DiffPage> {
+        self.diff_page_from(diff_id, options, i64::try_from(index).unwrap_or(i64::MAX))
+            .await
     }
 
-    async fn diff_page_from(&self, diff_id: u32, options: &DiffPageOptions, start: i64) -> Result<DiffPage> {
+    async fn diff_page_from(
+        &self,
+        diff_id: u32,
+        options: &DiffPageOptions,
+        start: i64,
+    ) -> Result<DiffPage> {
         let limit = page_limit(options.limit)?;
         let st = self.lock().await?;
         let diff = live_diff(&st, diff_id)?;
@@ -250,37 +282,62 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let mut all: Vec<(String, Option<&ColumnMeta>, Option<&ColumnMeta>)> = diff
             .current_schema
             .iter()
-            .map(|c| (c.name.clone(), diff.from_schema.iter().find(|f| f.id == c.id), Some(c)))
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    diff.from_schema.iter().find(|f| f.id == c.id),
+                    Some(c),
+                )
+            })
             .collect();
-        for f in diff.from_schema.iter().filter(|f| !diff.current_schema.iter().any(|c| c.id == f.id)) {
+        for f in diff
+            .from_schema
+            .iter()
+            .filter(|f| !diff.current_schema.iter().any(|c| c.id == f.id))
+        {
             all.push((f.name.clone(), Some(f), None));
         }
-        let columns: Vec<(String, Option<&ColumnMeta>, Option<&ColumnMeta>)> = match &options.columns {
-            None => all,
-            Some(names) => names
-                .iter()
-                .map(|n| {
-                    all.iter()
-                        .find(|(name, ..)| name == n)
-                        .cloned()
-                        .ok_or_else(|| Error::NotFound(format!("unknown column {n:?}")))
-                })
-                .collect::<Result<_>>()?,
-        };
+        let columns: Vec<(String, Option<&ColumnMeta>, Option<&ColumnMeta>)> =
+            match &options.columns {
+                None => all,
+                Some(names) => names
+                    .iter()
+                    .map(|n| {
+                        all.iter()
+                            .find(|(name, ..)| name == n)
+                            .cloned()
+                            .ok_or_else(|| Error::NotFound(format!("unknown column {n:?}")))
+                    })
+                    .collect::<Result<_>>()?,
+            };
         let statuses = match &options.statuses {
-            Some(s) if s.is_empty() => return Err(Error::InvalidCommand("statuses must not be empty".into())),
-            Some(s) => format!(" AND status IN ({})", s.iter().map(|s| s.code().to_string()).collect::<Vec<_>>().join(", ")),
+            Some(s) if s.is_empty() => {
+                return Err(Error::InvalidCommand("statuses must not be empty".into()));
+            }
+            Some(s) => format!(
+                " AND status IN ({})",
+                s.iter()
+                    .map(|s| s.code().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             None => String::new(),
         };
-        let masks = (0..diff.mask_count()).map(|i| format!(", i.m{i}")).collect::<String>();
+        let masks = (0..diff.mask_count())
+            .map(|i| format!(", i.m{i}"))
+            .collect::<String>();
         let mut select = format!("SELECT i.{ROW_ID}, i.status, i.pos{masks}");
         for (_, before, after) in &columns {
             match before {
-                Some(b) => { let _ = write!(select, ", b.{}", sql::ident(&sql::column_name(b.id))); }
+                Some(b) => {
+                    let _ = write!(select, ", b.{}", sql::ident(&sql::column_name(b.id)));
+                }
                 None => select.push_str(", NULL"),
             }
             match after {
-                Some(a) => { let _ = write!(select, ", a.{}", sql::ident(&sql::column_name(a.id))); }
+                Some(a) => {
+                    let _ = write!(select, ", a.{}", sql::ident(&sql::column_name(a.id)));
+                }
                 None => select.push_str(", NULL"),
             }
         }
@@ -305,8 +362,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let more = rows_json.len() as u64 > limit;
         let mut rows = Vec::new();
         let mut last_pos = None;
-        for (values, (row_id, status, pos, row_masks)) in rows_json.into_iter().zip(meta).take(usize::try_from(limit).unwrap_or(usize::MAX)) {
-            let status = DiffStatus::from_code(status).ok_or_else(|| Error::Engine(format!("bad diff status {status}")))?;
+        for (values, (row_id, status, pos, row_masks)) in rows_json
+            .into_iter()
+            .zip(meta)
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        {
+            let status = DiffStatus::from_code(status)
+                .ok_or_else(|| Error::Engine(format!("bad diff status {status}")))?;
             let mut before = Vec::with_capacity(columns.len());
             let mut after = Vec::with_capacity(columns.len());
             for pair in values[fixed..].chunks(2) {
@@ -337,7 +399,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         Ok(DiffPage {
             columns: columns.into_iter().map(|(n, ..)| n).collect(),
             rows,
-            next_cursor: if more { last_pos.map(encode_diff_cursor) } else { None },
+            next_cursor: if more {
+                last_pos.map(encode_diff_cursor)
+            } else {
+                None
+            },
         })
     }
 
@@ -354,7 +420,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
 }
 
 fn live_diff(st: &State, diff_id: u32) -> Result<&DiffState> {
-    let diff = st.diffs.get(&diff_id).ok_or_else(|| Error::NotFound(format!("no diff {diff_id} (closed?)")))?;
+    let diff = st
+        .diffs
+        .get(&diff_id)
+        .ok_or_else(|| Error::NotFound(format!("no diff {diff_id} (closed?)")))?;
     if st.versions.get(&diff.table_id).copied().unwrap_or_default() != diff.version {
         return Err(Error::NotFound(
             "the diff is stale: its table changed since it was built; build a new diff".into(),
@@ -411,7 +480,10 @@ fn page_meta(batches: &[RecordBatch], mask_count: usize) -> Result<Vec<PageRowMe
                 ids.as_primitive::<Int64Type>().value(r),
                 status.as_primitive::<UInt8Type>().value(r),
                 pos.as_primitive::<Int64Type>().value(r),
-                masks.iter().map(|m| m.as_primitive::<UInt64Type>().value(r)).collect(),
+                masks
+                    .iter()
+                    .map(|m| m.as_primitive::<UInt64Type>().value(r))
+                    .collect(),
             ));
         }
     }

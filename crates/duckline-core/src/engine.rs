@@ -10,7 +10,10 @@ use crate::Result;
 /// Implementations: `duckline-native` (the `duckdb` crate) and `duckline-wasm` (DuckDB-WASM through
 /// its JS API). No `Send` bound: the browser is single-threaded. Every method maps a DuckDB failure
 /// to [`crate::Error::Engine`] carrying DuckDB's message.
-#[expect(async_fn_in_trait, reason = "implementations are single-threaded; no Send bound wanted")]
+#[expect(
+    async_fn_in_trait,
+    reason = "implementations are single-threaded; no Send bound wanted"
+)]
 pub trait Engine {
     /// Runs one or more SQL statements that return no rows the caller needs.
     async fn execute(&self, sql: &str) -> Result<()>;
@@ -25,7 +28,8 @@ pub trait Engine {
     /// Creates a new table named `table` (an unquoted identifier in the main schema) with the
     /// batches' schema and rows. `batches` may be empty only if `schema` is given by the first batch,
     /// so callers always pass at least one (possibly zero-row) batch.
-    async fn create_table_from_batches(&self, table: &str, batches: Vec<RecordBatch>) -> Result<()>;
+    async fn create_table_from_batches(&self, table: &str, batches: Vec<RecordBatch>)
+    -> Result<()>;
 
     /// Makes `bytes` readable from SQL (e.g. by `read_csv`) and returns the path to use in SQL.
     /// `name` is a plain file name chosen by the caller, unique while registered.

@@ -27,7 +27,11 @@ pub struct FileRef {
 /// The undo and forward data of a step (DESIGN.md table "kind of command / undo delta / forward
 /// delta"). Files hold `_row_id` plus the columns named below, chunked by row-id ranges.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Delta {
     /// Cells of one existing column rewritten. Files hold `(_row_id, value)`.
     /// When `full`, the column was retyped: files hold every non-NULL value of the column and rows
@@ -162,7 +166,9 @@ impl TableEntry {
 
     /// Every file the table owns.
     pub fn files(&self) -> impl Iterator<Item = &FileRef> {
-        self.original.iter().chain(self.steps.iter().flat_map(|s| s.delta.files()))
+        self.original
+            .iter()
+            .chain(self.steps.iter().flat_map(|s| s.delta.files()))
     }
 }
 
@@ -190,14 +196,18 @@ impl Manifest {
     /// Parses a manifest file name into its generation.
     #[must_use]
     pub fn generation_of(path: &str) -> Option<u64> {
-        path.strip_prefix("manifest-")?.strip_suffix(".json")?.parse().ok()
+        path.strip_prefix("manifest-")?
+            .strip_suffix(".json")?
+            .parse()
+            .ok()
     }
 
     /// Encodes as `<crc32 hex>\n<json>`.
     ///
     /// Errors: [`Error::Storage`] if serialisation fails.
     pub fn encode(&self) -> Result<Vec<u8>> {
-        let body = serde_json::to_vec(self).map_err(|e| Error::Storage(format!("manifest: {e}")))?;
+        let body =
+            serde_json::to_vec(self).map_err(|e| Error::Storage(format!("manifest: {e}")))?;
         let mut out = format!("{:08x}\n", crc32fast::hash(&body)).into_bytes();
         out.extend_from_slice(&body);
         Ok(out)
@@ -207,7 +217,10 @@ impl Manifest {
     ///
     /// Errors: [`Error::Corrupt`] when the checksum, JSON or format version is wrong.
     pub fn decode(path: &str, bytes: &[u8]) -> Result<Self> {
-        let corrupt = |message: String| Error::Corrupt { path: path.into(), message };
+        let corrupt = |message: String| Error::Corrupt {
+            path: path.into(),
+            message,
+        };
         let newline = bytes
             .iter()
             .position(|b| *b == b'\n')
@@ -223,7 +236,10 @@ impl Manifest {
         let manifest: Self =
             serde_json::from_slice(body).map_err(|e| corrupt(format!("json: {e}")))?;
         if manifest.format_version != MANIFEST_FORMAT_VERSION {
-            return Err(corrupt(format!("format version {}", manifest.format_version)));
+            return Err(corrupt(format!(
+                "format version {}",
+                manifest.format_version
+            )));
         }
         Ok(manifest)
     }
@@ -235,7 +251,11 @@ mod tests {
 
     #[test]
     fn round_trip_and_torn_writes() {
-        let m = Manifest { format_version: 1, generation: 7, ..Manifest::default() };
+        let m = Manifest {
+            format_version: 1,
+            generation: 7,
+            ..Manifest::default()
+        };
         let bytes = m.encode().unwrap();
         assert_eq!(Manifest::decode("m", &bytes).unwrap(), m);
         assert!(Manifest::decode("m", &bytes[..bytes.len() - 1]).is_err());

@@ -34,7 +34,9 @@ impl Store for MemoryStore {
     }
 
     async fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        self.files.borrow_mut().insert(path.to_owned(), bytes.to_vec());
+        self.files
+            .borrow_mut()
+            .insert(path.to_owned(), bytes.to_vec());
         Ok(())
     }
 

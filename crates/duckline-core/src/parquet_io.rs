@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
@@ -43,7 +43,10 @@ pub fn encode(batches: &[RecordBatch]) -> Result<Vec<u8>> {
 ///
 /// Errors: [`Error::Corrupt`] naming `path` when the bytes are not valid Parquet.
 pub fn decode(path: &str, bytes: Vec<u8>, columns: Option<&[&str]>) -> Result<Vec<RecordBatch>> {
-    let corrupt = |e: &dyn std::fmt::Display| Error::Corrupt { path: path.into(), message: e.to_string() };
+    let corrupt = |e: &dyn std::fmt::Display| Error::Corrupt {
+        path: path.into(),
+        message: e.to_string(),
+    };
     let mut builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
         .map_err(|e| corrupt(&e))?
         .with_batch_size(64 * 1024);
@@ -58,12 +61,19 @@ pub fn decode(path: &str, bytes: Vec<u8>, columns: Option<&[&str]>) -> Result<Ve
     }
     let schema = Arc::clone(builder.schema());
     let reader = builder.build().map_err(|e| corrupt(&e))?;
-    let mut batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| corrupt(&e))?;
+    let mut batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| corrupt(&e))?;
     if batches.is_empty() {
         let projected = match columns {
-            Some(cols) => Arc::new(schema.project(
-                &cols.iter().filter_map(|c| schema.index_of(c).ok()).collect::<Vec<_>>(),
-            )?),
+            Some(cols) => Arc::new(
+                schema.project(
+                    &cols
+                        .iter()
+                        .filter_map(|c| schema.index_of(c).ok())
+                        .collect::<Vec<_>>(),
+                )?,
+            ),
             None => schema,
         };
         batches.push(RecordBatch::new_empty(projected));

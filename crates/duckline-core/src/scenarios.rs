@@ -4,7 +4,13 @@
 //! Each scenario is an async function over a [`Harness`] that panics with a message on failure.
 //! [`scenario_tests!`](crate::scenario_tests) declares one test per scenario, so both runners cover
 //! the same set.
-#![expect(clippy::unwrap_used, reason = "scenario tests: a panic is the test failure")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "scenario tests: a panic is the test failure"
+)]
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use serde_json::{Value, json};
 
@@ -22,7 +28,10 @@ Bob Wilson,\"Mar 15, 1985\",NA,Denver,NA\n\
 Zoë,not a date,0042,\u{a0}Oslo\u{a0},5\n";
 
 /// What a platform provides to run the scenarios.
-#[expect(async_fn_in_trait, reason = "single-threaded harnesses; no Send bound wanted")]
+#[expect(
+    async_fn_in_trait,
+    reason = "single-threaded harnesses; no Send bound wanted"
+)]
 pub trait Harness {
     /// The engine type.
     type Engine: Engine;
@@ -53,14 +62,25 @@ pub struct Snapshot {
 ///
 /// # Panics
 /// If a read fails.
-pub async fn snapshot<E: Engine, S: Store>(ws: &Workspace<E, S>, table: u32, page_rows: u64) -> Snapshot {
+pub async fn snapshot<E: Engine, S: Store>(
+    ws: &Workspace<E, S>,
+    table: u32,
+    page_rows: u64,
+) -> Snapshot {
     let info = ws.table_info(table).await.expect("table info");
     let timeline = ws.timeline(table).await.expect("timeline");
     let mut rows = Vec::new();
     let mut after = None;
     loop {
         let page = ws
-            .rows(table, &RowsOptions { after: after.clone(), limit: Some(page_rows), columns: None })
+            .rows(
+                table,
+                &RowsOptions {
+                    after: after.clone(),
+                    limit: Some(page_rows),
+                    columns: None,
+                },
+            )
             .await
             .expect("rows page");
         rows.extend(page.row_ids.iter().copied().zip(page.rows));
@@ -69,7 +89,11 @@ pub async fn snapshot<E: Engine, S: Store>(ws: &Workspace<E, S>, table: u32, pag
             None => break,
         }
     }
-    Snapshot { info, timeline, rows }
+    Snapshot {
+        info,
+        timeline,
+        rows,
+    }
 }
 
 /// Every file of the store with its size, sorted.
@@ -87,26 +111,41 @@ pub async fn files<S: Store>(store: &S) -> Vec<(String, u64)> {
 }
 
 async fn open<H: Harness>(h: &H) -> Ws<H> {
-    Workspace::open("scenario", h.engine().await, h.store().await).await.expect("open workspace")
+    Workspace::open("scenario", h.engine().await, h.store().await)
+        .await
+        .expect("open workspace")
 }
 
 async fn people<H: Harness>(ws: &Ws<H>) -> u32 {
     ws.import_csv(
         "people",
         PEOPLE_CSV.as_bytes().to_vec(),
-        &CsvOptions { null_strings: Some(vec!["NA".into()]), ..CsvOptions::default() },
+        &CsvOptions {
+            null_strings: Some(vec!["NA".into()]),
+            ..CsvOptions::default()
+        },
     )
     .await
     .expect("import people")
 }
 
 fn column(s: &Snapshot, name: &str) -> Vec<Value> {
-    let i = s.info.columns.iter().position(|c| c.name == name).unwrap_or_else(|| panic!("no column {name}"));
+    let i = s
+        .info
+        .columns
+        .iter()
+        .position(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
     s.rows.iter().map(|(_, r)| r[i].clone()).collect()
 }
 
 fn column_type(s: &Snapshot, name: &str) -> String {
-    s.info.columns.iter().find(|c| c.name == name).map(|c| c.data_type.clone()).unwrap_or_default()
+    s.info
+        .columns
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| c.data_type.clone())
+        .unwrap_or_default()
 }
 
 /// Import, info, keyset pages and position pages.
@@ -119,14 +158,34 @@ pub async fn import_and_pages<H: Harness>(h: &H) {
     let names: Vec<&str> = s.info.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["name", "birth_date", "account", "city", "amount"]);
     assert_eq!(s.rows.len(), 7);
-    assert_eq!(s.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(
+        s.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6, 7]
+    );
     assert_eq!(column(&s, "name")[0], json!("  MIKE  JONES  "));
     assert_eq!(column(&s, "city")[2], Value::Null, "NA is NULL");
-    let at = ws.rows_at(t, 5, &RowsOptions { limit: Some(10), ..RowsOptions::default() }).await.expect("rowsAt");
+    let at = ws
+        .rows_at(
+            t,
+            5,
+            &RowsOptions {
+                limit: Some(10),
+                ..RowsOptions::default()
+            },
+        )
+        .await
+        .expect("rowsAt");
     assert_eq!(at.row_ids, [6, 7]);
     assert_eq!(at.next_cursor, None);
     let narrow = ws
-        .rows(t, &RowsOptions { columns: Some(vec!["city".into()]), limit: Some(2), after: None })
+        .rows(
+            t,
+            &RowsOptions {
+                columns: Some(vec!["city".into()]),
+                limit: Some(2),
+                after: None,
+            },
+        )
         .await
         .expect("rows with columns");
     assert_eq!(narrow.columns, ["city"]);
@@ -182,7 +241,10 @@ fn cases() -> Vec<Case> {
                 assert_eq!(d[5], json!("2000-12-31"));
                 assert_eq!(d[6], Value::Null);
                 let step = a.timeline.steps.last().expect("step");
-                assert_eq!(step.warnings, ["1 value could not be parsed as dates and became NULL"]);
+                assert_eq!(
+                    step.warnings,
+                    ["1 value could not be parsed as dates and became NULL"]
+                );
             },
         },
         Case {
@@ -204,6 +266,24 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            command: json!({"op": "calculate_age", "column": "birth_date", "newColumn": "age_today"}),
+            check: |_, a| {
+                let step = a.timeline.steps.last().expect("step");
+                let crate::Command::CalculateAge {
+                    as_of: Some(as_of), ..
+                } = &step.command
+                else {
+                    panic!("asOf is filled in: {:?}", step.command);
+                };
+                assert!(crate::dates::is_iso_date(as_of), "{as_of}");
+                assert!(
+                    column(a, "age_today")[0]
+                        .as_i64()
+                        .is_some_and(|age| age >= 40)
+                );
+            },
+        },
+        Case {
             command: json!({"op": "rename_column", "column": "city", "newName": "town"}),
             check: |b, a| {
                 assert_eq!(column(a, "town"), column(b, "city"));
@@ -222,7 +302,10 @@ fn cases() -> Vec<Case> {
             command: json!({"op": "remove_duplicates"}),
             check: |_, a| {
                 assert_eq!(a.info.row_count, 6);
-                assert!(!a.rows.iter().any(|r| r.0 == 5), "the later duplicate goes, row 2 stays");
+                assert!(
+                    !a.rows.iter().any(|r| r.0 == 5),
+                    "the later duplicate goes, row 2 stays"
+                );
                 assert!(a.rows.iter().any(|r| r.0 == 2));
             },
         },
@@ -233,7 +316,10 @@ fn cases() -> Vec<Case> {
         Case {
             command: json!({"op": "delete_rows", "rowIds": [1, 7]}),
             check: |_, a| {
-                assert_eq!(a.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3, 4, 5, 6]);
+                assert_eq!(
+                    a.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+                    [2, 3, 4, 5, 6]
+                );
             },
         },
         Case {
@@ -269,7 +355,10 @@ pub async fn commands_undo_redo<H: Harness>(h: &H) {
     let original = snapshot(&ws, t, 100).await;
     for case in cases() {
         let before = snapshot(&ws, t, 4).await;
-        let step = ws.apply(t, case.command.clone()).await.unwrap_or_else(|e| panic!("{}: {e}", case.command));
+        let step = ws
+            .apply(t, case.command.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", case.command));
         assert_eq!(step.index, before.info.position + 1, "{}", case.command);
         let after = snapshot(&ws, t, 4).await;
         (case.check)(&before, &after);
@@ -277,7 +366,11 @@ pub async fn commands_undo_redo<H: Harness>(h: &H) {
         assert_eq!(undone.index, step.index);
         let restored = snapshot(&ws, t, 4).await;
         assert_eq!(restored.rows, before.rows, "undo of {}", case.command);
-        assert_eq!(restored.info.columns, before.info.columns, "undo of {}", case.command);
+        assert_eq!(
+            restored.info.columns, before.info.columns,
+            "undo of {}",
+            case.command
+        );
         ws.redo(t).await.expect("redo").expect("a step to redo");
         let redone = snapshot(&ws, t, 4).await;
         assert_eq!(redone.rows, after.rows, "redo of {}", case.command);
@@ -285,7 +378,10 @@ pub async fn commands_undo_redo<H: Harness>(h: &H) {
         // Back to the original for the next case, through goto (the next apply discards the step).
         ws.goto(t, 0).await.expect("goto 0");
         let back = snapshot(&ws, t, 100).await;
-        assert_eq!((back.rows, back.info.columns), (original.rows.clone(), original.info.columns.clone()));
+        assert_eq!(
+            (back.rows, back.info.columns),
+            (original.rows.clone(), original.info.columns.clone())
+        );
     }
 }
 
@@ -293,11 +389,19 @@ pub async fn commands_undo_redo<H: Harness>(h: &H) {
 pub async fn stepless_commands<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    ws.apply(t, json!({"op": "remove_duplicates"})).await.expect("first run");
-    let again = ws.apply(t, json!({"op": "remove_duplicates"})).await.expect("second run");
+    ws.apply(t, json!({"op": "remove_duplicates"}))
+        .await
+        .expect("first run");
+    let again = ws
+        .apply(t, json!({"op": "remove_duplicates"}))
+        .await
+        .expect("second run");
     assert_eq!((again.index, again.rows_affected), (1, 0));
     let same = ws
-        .apply(t, json!({"op": "edit_cell", "rowId": 2, "column": "city", "value": "Paris"}))
+        .apply(
+            t,
+            json!({"op": "edit_cell", "rowId": 2, "column": "city", "value": "Paris"}),
+        )
         .await
         .expect("same value");
     assert_eq!((same.index, same.rows_affected), (1, 0));
@@ -308,17 +412,38 @@ pub async fn stepless_commands<H: Harness>(h: &H) {
 pub async fn redo_branch_discard<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
-    ws.apply(t, json!({"op": "uppercase", "column": "city"})).await.expect("uppercase");
+    ws.apply(t, json!({"op": "trim", "column": "name"}))
+        .await
+        .expect("trim");
+    ws.apply(t, json!({"op": "uppercase", "column": "city"}))
+        .await
+        .expect("uppercase");
     ws.undo(t).await.expect("undo");
     let with_branch = files(&h.store().await).await;
-    assert!(with_branch.iter().any(|(f, _)| f.contains("/steps/2/")), "step 2 files exist");
-    ws.apply(t, json!({"op": "pad_zeros", "column": "account", "length": 6})).await.expect("pad");
+    assert!(
+        with_branch.iter().any(|(f, _)| f.contains("/steps/2/")),
+        "step 2 files exist"
+    );
+    ws.apply(
+        t,
+        json!({"op": "pad_zeros", "column": "account", "length": 6}),
+    )
+    .await
+    .expect("pad");
     let tl = ws.timeline(t).await.expect("timeline");
     assert_eq!(tl.position, 2);
-    assert_eq!(tl.steps.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["Trim name", "Pad account with zeros to 6"]);
+    assert_eq!(
+        tl.steps
+            .iter()
+            .map(|s| s.label.as_str())
+            .collect::<Vec<_>>(),
+        ["Trim name", "Pad account with zeros to 6"]
+    );
     let after = files(&h.store().await).await;
-    assert!(!after.iter().any(|(f, _)| f.contains("/steps/2/")), "the discarded step's files are gone");
+    assert!(
+        !after.iter().any(|(f, _)| f.contains("/steps/2/")),
+        "the discarded step's files are gone"
+    );
     assert!(ws.redo(t).await.expect("redo").is_none());
 }
 
@@ -327,16 +452,41 @@ pub async fn bytes_written_are_the_files_written<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
     let before: u64 = files(&h.store().await).await.iter().map(|f| f.1).sum();
-    let step = ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
+    let step = ws
+        .apply(t, json!({"op": "trim", "column": "name"}))
+        .await
+        .expect("trim");
     let now = files(&h.store().await).await;
-    let step_files: u64 = now.iter().filter(|(f, _)| f.contains("/steps/1/")).map(|f| f.1).sum();
-    let manifest: u64 = now.iter().filter(|(f, _)| f.starts_with("manifest-")).map(|f| f.1).sum();
+    let step_files: u64 = now
+        .iter()
+        .filter(|(f, _)| f.contains("/steps/1/"))
+        .map(|f| f.1)
+        .sum();
+    let manifest: u64 = now
+        .iter()
+        .filter(|(f, _)| f.starts_with("manifest-"))
+        .map(|f| f.1)
+        .sum();
     assert!(step_files > 0);
     assert_eq!(step.bytes_written, step_files + manifest);
     assert!(before > 0);
-    let rename = ws.apply(t, json!({"op": "rename_column", "column": "name", "newName": "full_name"})).await.expect("rename");
-    let manifest: u64 = files(&h.store().await).await.iter().filter(|(f, _)| f.starts_with("manifest-")).map(|f| f.1).sum();
-    assert_eq!(rename.bytes_written, manifest, "a schema-only step writes only its manifest");
+    let rename = ws
+        .apply(
+            t,
+            json!({"op": "rename_column", "column": "name", "newName": "full_name"}),
+        )
+        .await
+        .expect("rename");
+    let manifest: u64 = files(&h.store().await)
+        .await
+        .iter()
+        .filter(|(f, _)| f.starts_with("manifest-"))
+        .map(|f| f.1)
+        .sum();
+    assert_eq!(
+        rename.bytes_written, manifest,
+        "a schema-only step writes only its manifest"
+    );
 }
 
 /// Close and reopen with a new engine: same tables, rows, timelines and positions; undo still
@@ -345,46 +495,103 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
     let (expected, expected_list) = {
         let ws = open(h).await.with_chunk_row_count(2);
         let t = people::<H>(&ws).await;
-        ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
-        ws.apply(t, json!({"op": "standardize_date", "column": "birth_date"})).await.expect("dates");
-        ws.apply(t, json!({"op": "remove_duplicates"})).await.expect("dups");
-        ws.apply(t, json!({"op": "rename_column", "column": "city", "newName": "town"})).await.expect("rename");
+        ws.apply(t, json!({"op": "trim", "column": "name"}))
+            .await
+            .expect("trim");
+        ws.apply(t, json!({"op": "standardize_date", "column": "birth_date"}))
+            .await
+            .expect("dates");
+        ws.apply(t, json!({"op": "remove_duplicates"}))
+            .await
+            .expect("dups");
+        ws.apply(
+            t,
+            json!({"op": "rename_column", "column": "city", "newName": "town"}),
+        )
+        .await
+        .expect("rename");
         ws.undo(t).await.expect("undo");
-        let second = ws.import_csv("second", b"a,b\n1,x\n2,y\n".to_vec(), &CsvOptions::default()).await.expect("second");
-        ws.apply(second, json!({"op": "uppercase", "column": "b"})).await.expect("upper");
+        let second = ws
+            .import_csv(
+                "second",
+                b"a,b\n1,x\n2,y\n".to_vec(),
+                &CsvOptions::default(),
+            )
+            .await
+            .expect("second");
+        ws.apply(second, json!({"op": "uppercase", "column": "b"}))
+            .await
+            .expect("upper");
         let s = snapshot(&ws, t, 100).await;
         let list = ws.tables().await.expect("tables");
         ws.close().await.expect("close");
         (s, list)
     };
     let store = h.store().await;
-    store.write("tables/0/steps/99/undo-00000.parquet", b"torn").await.expect("stray");
-    store.write("manifest-999999999999.json", b"0000\n{torn").await.expect("torn manifest");
+    store
+        .write("tables/0/steps/99/undo-00000.parquet", b"torn")
+        .await
+        .expect("stray");
+    store
+        .write("manifest-999999999999.json", b"0000\n{torn")
+        .await
+        .expect("torn manifest");
     let ws = open(h).await;
     assert_eq!(ws.tables().await.expect("tables"), expected_list);
     let t = ws.table_id("people").await.expect("people");
     let s = snapshot(&ws, t, 100).await;
     assert_eq!(s, expected);
     let listed = files(&h.store().await).await;
-    assert!(!listed.iter().any(|(f, _)| f.contains("steps/99") || f.contains("999999")), "garbage removed: {listed:?}");
+    assert!(
+        !listed
+            .iter()
+            .any(|(f, _)| f.contains("steps/99") || f.contains("999999")),
+        "garbage removed: {listed:?}"
+    );
     ws.undo(t).await.expect("undo after reopen");
     let s = snapshot(&ws, t, 100).await;
     assert_eq!(s.info.position, 2);
     assert_eq!(s.info.row_count, 7);
     ws.redo(t).await.expect("redo after reopen");
     ws.redo(t).await.expect("redo the renamed step");
-    assert!(ws.table_info(t).await.expect("info").columns.iter().any(|c| c.name == "town"));
+    assert!(
+        ws.table_info(t)
+            .await
+            .expect("info")
+            .columns
+            .iter()
+            .any(|c| c.name == "town")
+    );
 }
 
 /// Diff counts, statuses, changed cells and keyset/position pages.
 pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
-    ws.apply(t, json!({"op": "remove_duplicates"})).await.expect("dups");
-    ws.apply(t, json!({"op": "insert_row", "after": 1, "values": {"name": "Neu"}})).await.expect("insert");
-    ws.apply(t, json!({"op": "rename_column", "column": "city", "newName": "town"})).await.expect("rename");
-    ws.apply(t, json!({"op": "pad_zeros", "column": "account", "length": 4})).await.expect("pad");
+    ws.apply(t, json!({"op": "trim", "column": "name"}))
+        .await
+        .expect("trim");
+    ws.apply(t, json!({"op": "remove_duplicates"}))
+        .await
+        .expect("dups");
+    ws.apply(
+        t,
+        json!({"op": "insert_row", "after": 1, "values": {"name": "Neu"}}),
+    )
+    .await
+    .expect("insert");
+    ws.apply(
+        t,
+        json!({"op": "rename_column", "column": "city", "newName": "town"}),
+    )
+    .await
+    .expect("rename");
+    ws.apply(
+        t,
+        json!({"op": "pad_zeros", "column": "account", "length": 4}),
+    )
+    .await
+    .expect("pad");
     let d = ws.diff(t, 0).await.expect("diff");
     let s = ws.diff_summary(d).await.expect("summary");
     assert_eq!((s.added, s.removed), (1, 1));
@@ -392,37 +599,100 @@ pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
     // reads the account column as VARCHAR (it keeps the leading zeros of 0042), so row 7 is as it was.
     assert_eq!(s.modified, 3, "{s:?}");
     assert_eq!(s.unchanged, 7 - 1 - 3);
-    let cells = |n: &str| s.columns.iter().find(|c| c.name == n).map(|c| c.changed_cells);
+    let cells = |n: &str| {
+        s.columns
+            .iter()
+            .find(|c| c.name == n)
+            .map(|c| c.changed_cells)
+    };
     assert_eq!(cells("name"), Some(2));
     assert_eq!(cells("account"), Some(3));
     assert_eq!(s.schema_changes.len(), 1);
-    assert!(s.schema_changes.iter().any(|c| c.kind == "renamed" && c.column == "town"));
-    let first = ws.diff_page(d, &DiffPageOptions { limit: Some(2), ..DiffPageOptions::default() }).await.expect("page 1");
+    assert!(
+        s.schema_changes
+            .iter()
+            .any(|c| c.kind == "renamed" && c.column == "town")
+    );
+    let first = ws
+        .diff_page(
+            d,
+            &DiffPageOptions {
+                limit: Some(2),
+                ..DiffPageOptions::default()
+            },
+        )
+        .await
+        .expect("page 1");
     assert_eq!(first.rows.len(), 2);
     assert_eq!(first.rows[0].row_id, 1);
     assert_eq!(first.rows[0].status, DiffStatus::Modified);
     assert_eq!(first.rows[0].changed, ["name", "account"]);
-    let name = first.columns.iter().position(|c| c == "name").expect("name column");
-    assert_eq!(first.rows[0].before.as_ref().map(|b| b[name].clone()), Some(json!("  MIKE  JONES  ")));
-    assert_eq!(first.rows[0].after.as_ref().map(|a| a[name].clone()), Some(json!("MIKE  JONES")));
-    assert_eq!(first.rows[1].status, DiffStatus::Added, "the inserted row comes right after row 1");
+    let name = first
+        .columns
+        .iter()
+        .position(|c| c == "name")
+        .expect("name column");
+    assert_eq!(
+        first.rows[0].before.as_ref().map(|b| b[name].clone()),
+        Some(json!("  MIKE  JONES  "))
+    );
+    assert_eq!(
+        first.rows[0].after.as_ref().map(|a| a[name].clone()),
+        Some(json!("MIKE  JONES"))
+    );
+    assert_eq!(
+        first.rows[1].status,
+        DiffStatus::Added,
+        "the inserted row comes right after row 1"
+    );
     assert!(first.rows[1].before.is_none());
     let mut seen: Vec<i64> = first.rows.iter().map(|r| r.row_id).collect();
     let mut cursor = first.next_cursor;
     while let Some(c) = cursor {
         let p = ws
-            .diff_page(d, &DiffPageOptions { after: Some(c), limit: Some(2), ..DiffPageOptions::default() })
+            .diff_page(
+                d,
+                &DiffPageOptions {
+                    after: Some(c),
+                    limit: Some(2),
+                    ..DiffPageOptions::default()
+                },
+            )
             .await
             .expect("next page");
         seen.extend(p.rows.iter().map(|r| r.row_id));
         cursor = p.next_cursor;
     }
-    assert_eq!(seen, [1, 8, 3, 5, 6], "display order, the removed row 5 where it was");
-    let at = ws.diff_page_at(d, 3, &DiffPageOptions { limit: Some(1), ..DiffPageOptions::default() }).await.expect("pageAt");
-    assert_eq!((at.rows[0].row_id, at.rows[0].status), (5, DiffStatus::Removed));
+    assert_eq!(
+        seen,
+        [1, 8, 3, 5, 6],
+        "display order, the removed row 5 where it was"
+    );
+    let at = ws
+        .diff_page_at(
+            d,
+            3,
+            &DiffPageOptions {
+                limit: Some(1),
+                ..DiffPageOptions::default()
+            },
+        )
+        .await
+        .expect("pageAt");
+    assert_eq!(
+        (at.rows[0].row_id, at.rows[0].status),
+        (5, DiffStatus::Removed)
+    );
     assert!(at.rows[0].after.is_none());
     let removed = ws
-        .diff_page(d, &DiffPageOptions { statuses: Some(vec![DiffStatus::Removed]), columns: Some(vec!["town".into()]), ..DiffPageOptions::default() })
+        .diff_page(
+            d,
+            &DiffPageOptions {
+                statuses: Some(vec![DiffStatus::Removed]),
+                columns: Some(vec!["town".into()]),
+                ..DiffPageOptions::default()
+            },
+        )
         .await
         .expect("filtered page");
     assert_eq!(removed.columns, ["town"]);
@@ -430,66 +700,171 @@ pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
     assert_eq!(removed.rows[0].before, Some(vec![json!("Paris")]));
     // A diff towards a later state works too, and an empty range is empty.
     ws.goto(t, 1).await.expect("goto 1");
-    assert_eq!(ws.diff_page(d, &DiffPageOptions::default()).await.unwrap_err().code(), ErrorCode::NotFound, "stale diff");
+    assert_eq!(
+        ws.diff_page(d, &DiffPageOptions::default())
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound,
+        "stale diff"
+    );
     let forward = ws.diff(t, 2).await.expect("diff to a redoable state");
     let s = ws.diff_summary(forward).await.expect("summary");
-    assert_eq!((s.added, s.removed), (1, 0), "row 5 exists now and not in the later state");
+    assert_eq!(
+        (s.added, s.removed),
+        (1, 0),
+        "row 5 exists now and not in the later state"
+    );
     let same = ws.diff(t, 1).await.expect("empty diff");
     let s = ws.diff_summary(same).await.expect("summary");
     assert_eq!((s.added, s.removed, s.modified, s.unchanged), (0, 0, 0, 7));
     ws.diff_close(same).await.expect("close");
-    assert_eq!(ws.diff_summary(same).await.unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(
+        ws.diff_summary(same).await.unwrap_err().code(),
+        ErrorCode::NotFound
+    );
 }
 
 /// Bad input is rejected with API.md's code and changes nothing: table, timeline and files.
 pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    ws.apply(t, json!({"op": "trim", "column": "name"})).await.expect("trim");
+    ws.apply(t, json!({"op": "trim", "column": "name"}))
+        .await
+        .expect("trim");
     let state = snapshot(&ws, t, 100).await;
     let stored = files(&h.store().await).await;
     let tables = ws.tables().await.expect("tables");
     let csv = |b: &[u8]| b.to_vec();
     let imports: Vec<(&str, Vec<u8>, ErrorCode)> = vec![
-        ("ragged", csv(b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n"), ErrorCode::InvalidInput),
-        ("binary", vec![0, 159, 146, 150, 0, 1, 2, 255, 254, 0, 0, 7], ErrorCode::InvalidInput),
+        (
+            "ragged",
+            csv(b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n"),
+            ErrorCode::InvalidInput,
+        ),
+        (
+            "binary",
+            vec![0, 159, 146, 150, 0, 1, 2, 255, 254, 0, 0, 7],
+            ErrorCode::InvalidInput,
+        ),
         ("empty", Vec::new(), ErrorCode::InvalidInput),
         ("blank", csv(b"  \n\n"), ErrorCode::InvalidInput),
         ("people", csv(b"a\n1\n"), ErrorCode::TableExists),
     ];
     for (name, bytes, code) in imports {
-        let e = ws.import_csv(name, bytes, &CsvOptions::default()).await.expect_err(name);
+        let e = ws
+            .import_csv(name, bytes, &CsvOptions::default())
+            .await
+            .expect_err(name);
         assert_eq!(e.code(), code, "{name}: {e}");
     }
-    let e = ws.import_parquet("pq", b"PAR1 not really".to_vec()).await.expect_err("bad parquet");
+    let e = ws
+        .import_parquet("pq", b"PAR1 not really".to_vec())
+        .await
+        .expect_err("bad parquet");
     assert_eq!(e.code(), ErrorCode::InvalidInput);
     let commands: Vec<(Value, ErrorCode)> = vec![
-        (json!({"op": "frobnicate", "column": "name"}), ErrorCode::InvalidCommand),
+        (
+            json!({"op": "frobnicate", "column": "name"}),
+            ErrorCode::InvalidCommand,
+        ),
         (json!({"column": "name"}), ErrorCode::InvalidCommand),
         (json!({"op": "trim"}), ErrorCode::InvalidCommand),
         (json!({"op": "trim", "column": "nope"}), ErrorCode::NotFound),
-        (json!({"op": "pad_zeros", "column": "account", "length": 65}), ErrorCode::InvalidCommand),
-        (json!({"op": "pad_zeros", "column": "account", "length": "5"}), ErrorCode::InvalidCommand),
-        (json!({"op": "rename_column", "column": "name", "newName": "CITY"}), ErrorCode::InvalidCommand),
-        (json!({"op": "calculate_age", "column": "birth_date", "newColumn": "name", "asOf": "2024-01-01"}), ErrorCode::InvalidCommand),
-        (json!({"op": "calculate_age", "column": "birth_date", "asOf": "01/01/2024"}), ErrorCode::InvalidCommand),
-        (json!({"op": "edit_cell", "rowId": 1, "column": "amount", "value": "lots"}), ErrorCode::InvalidCommand),
-        (json!({"op": "edit_cell", "rowId": 999, "column": "amount", "value": 1}), ErrorCode::NotFound),
-        (json!({"op": "delete_rows", "rowIds": []}), ErrorCode::InvalidCommand),
-        (json!({"op": "delete_rows", "rowIds": [2, 999]}), ErrorCode::NotFound),
-        (json!({"op": "insert_row", "after": 999}), ErrorCode::NotFound),
-        (json!({"op": "insert_row", "after": 1, "values": {"amount": "x"}}), ErrorCode::InvalidCommand),
-        (json!({"op": "remove_duplicates", "columns": ["ghost"]}), ErrorCode::NotFound),
+        (
+            json!({"op": "pad_zeros", "column": "account", "length": 65}),
+            ErrorCode::InvalidCommand,
+        ),
+        (
+            json!({"op": "pad_zeros", "column": "account", "length": "5"}),
+            ErrorCode::InvalidCommand,
+        ),
+        (
+            json!({"op": "rename_column", "column": "name", "newName": "CITY"}),
+            ErrorCode::InvalidCommand,
+        ),
+        (
+            json!({"op": "calculate_age", "column": "birth_date", "newColumn": "name", "asOf": "2024-01-01"}),
+            ErrorCode::InvalidCommand,
+        ),
+        (
+            json!({"op": "calculate_age", "column": "birth_date", "asOf": "01/01/2024"}),
+            ErrorCode::InvalidCommand,
+        ),
+        (
+            json!({"op": "edit_cell", "rowId": 1, "column": "amount", "value": "lots"}),
+            ErrorCode::InvalidCommand,
+        ),
+        (
+            json!({"op": "edit_cell", "rowId": 999, "column": "amount", "value": 1}),
+            ErrorCode::NotFound,
+        ),
+        (
+            json!({"op": "delete_rows", "rowIds": []}),
+            ErrorCode::InvalidCommand,
+        ),
+        (
+            json!({"op": "delete_rows", "rowIds": [2, 999]}),
+            ErrorCode::NotFound,
+        ),
+        (
+            json!({"op": "insert_row", "after": 999}),
+            ErrorCode::NotFound,
+        ),
+        (
+            json!({"op": "insert_row", "after": 1, "values": {"amount": "x"}}),
+            ErrorCode::InvalidCommand,
+        ),
+        (
+            json!({"op": "remove_duplicates", "columns": ["ghost"]}),
+            ErrorCode::NotFound,
+        ),
     ];
     for (command, code) in commands {
-        let e = ws.apply(t, command.clone()).await.expect_err(&command.to_string());
+        let e = ws
+            .apply(t, command.clone())
+            .await
+            .expect_err(&command.to_string());
         assert_eq!(e.code(), code, "{command}: {e}");
     }
-    assert_eq!(ws.table_id("ghost").await.unwrap_err().code(), ErrorCode::NotFound);
-    assert_eq!(ws.goto(t, 9).await.unwrap_err().code(), ErrorCode::InvalidCommand);
-    assert_eq!(ws.rows(t, &RowsOptions { after: Some("garbage".into()), ..RowsOptions::default() }).await.unwrap_err().code(), ErrorCode::InvalidCommand);
-    assert_eq!(ws.rows(t, &RowsOptions { limit: Some(10_001), ..RowsOptions::default() }).await.unwrap_err().code(), ErrorCode::InvalidCommand);
-    assert_eq!(ws.diff(t, 5).await.unwrap_err().code(), ErrorCode::InvalidCommand);
+    assert_eq!(
+        ws.table_id("ghost").await.unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        ws.goto(t, 9).await.unwrap_err().code(),
+        ErrorCode::InvalidCommand
+    );
+    assert_eq!(
+        ws.rows(
+            t,
+            &RowsOptions {
+                after: Some("garbage".into()),
+                ..RowsOptions::default()
+            }
+        )
+        .await
+        .unwrap_err()
+        .code(),
+        ErrorCode::InvalidCommand
+    );
+    assert_eq!(
+        ws.rows(
+            t,
+            &RowsOptions {
+                limit: Some(10_001),
+                ..RowsOptions::default()
+            }
+        )
+        .await
+        .unwrap_err()
+        .code(),
+        ErrorCode::InvalidCommand
+    );
+    assert_eq!(
+        ws.diff(t, 5).await.unwrap_err().code(),
+        ErrorCode::InvalidCommand
+    );
     assert_eq!(snapshot(&ws, t, 100).await, state);
     assert_eq!(files(&h.store().await).await, stored);
     assert_eq!(ws.tables().await.expect("tables"), tables);
@@ -500,22 +875,56 @@ pub async fn flights_main_job<H: Harness>(h: &H) {
     let ws = open(h).await;
     let bytes = h.data("flights.csv").await;
     let t = ws
-        .import_csv("flights", bytes, &CsvOptions { null_strings: Some(vec!["NA".into()]), ..CsvOptions::default() })
+        .import_csv(
+            "flights",
+            bytes,
+            &CsvOptions {
+                null_strings: Some(vec!["NA".into()]),
+                ..CsvOptions::default()
+            },
+        )
         .await
         .expect("import flights");
     let info = ws.table_info(t).await.expect("info");
     assert_eq!(info.row_count, 336_776);
     assert_eq!(info.columns.len(), 19);
-    let pad = ws.apply(t, json!({"op": "pad_zeros", "column": "flight", "length": 5})).await.expect("pad");
-    assert_eq!(pad.rows_affected, 336_776, "every flight number is shorter than 5 digits");
-    ws.apply(t, json!({"op": "rename_column", "column": "dest", "newName": "destination"})).await.expect("rename");
+    let pad = ws
+        .apply(
+            t,
+            json!({"op": "pad_zeros", "column": "flight", "length": 5}),
+        )
+        .await
+        .expect("pad");
+    assert_eq!(
+        pad.rows_affected, 336_776,
+        "every flight number is shorter than 5 digits"
+    );
+    ws.apply(
+        t,
+        json!({"op": "rename_column", "column": "dest", "newName": "destination"}),
+    )
+    .await
+    .expect("rename");
     let dups = ws
         .apply(t, json!({"op": "remove_duplicates", "columns": ["carrier", "flight", "origin", "destination"]}))
         .await
         .expect("dups");
     assert!(dups.rows_affected > 100_000 && dups.rows_affected < 336_776);
-    let first = ws.rows(t, &RowsOptions { limit: Some(1), ..RowsOptions::default() }).await.expect("rows");
-    let flight = first.columns.iter().position(|c| c == "flight").expect("flight");
+    let first = ws
+        .rows(
+            t,
+            &RowsOptions {
+                limit: Some(1),
+                ..RowsOptions::default()
+            },
+        )
+        .await
+        .expect("rows");
+    let flight = first
+        .columns
+        .iter()
+        .position(|c| c == "flight")
+        .expect("flight");
     assert_eq!(first.rows[0][flight], json!("01545"));
     let edit = ws
         .apply(t, json!({"op": "edit_cell", "rowId": first.row_ids[0], "column": "carrier", "value": "ZZ"}))
@@ -529,15 +938,182 @@ pub async fn flights_main_job<H: Harness>(h: &H) {
     assert_eq!(s.removed, dups.rows_affected);
     assert_eq!(s.added, 0);
     assert_eq!(s.modified + s.unchanged, 336_776 - dups.rows_affected);
-    let page = ws.diff_page(d, &DiffPageOptions { limit: Some(500), ..DiffPageOptions::default() }).await.expect("page");
+    let page = ws
+        .diff_page(
+            d,
+            &DiffPageOptions {
+                limit: Some(500),
+                ..DiffPageOptions::default()
+            },
+        )
+        .await
+        .expect("page");
     assert_eq!(page.rows.len(), 500);
     let next = ws
-        .diff_page(d, &DiffPageOptions { after: page.next_cursor.clone(), limit: Some(500), ..DiffPageOptions::default() })
+        .diff_page(
+            d,
+            &DiffPageOptions {
+                after: page.next_cursor.clone(),
+                limit: Some(500),
+                ..DiffPageOptions::default()
+            },
+        )
         .await
         .expect("next page");
     assert_ne!(next.rows[0].row_id, page.rows[0].row_id);
-    let time_hour = first.columns.iter().position(|c| c == "time_hour").expect("time_hour");
-    assert!(first.rows[0][time_hour].as_str().is_some_and(|s| s.starts_with("2013-01-01")), "{:?}", first.rows[0][time_hour]);
+    let time_hour = first
+        .columns
+        .iter()
+        .position(|c| c == "time_hour")
+        .expect("time_hour");
+    assert!(
+        first.rows[0][time_hour]
+            .as_str()
+            .is_some_and(|s| s.starts_with("2013-01-01")),
+        "{:?}",
+        first.rows[0][time_hour]
+    );
+}
+
+/// A [`Store`] that fails its N-th mutating call (write or delete) with [`crate::Error::Storage`],
+/// as a crash or a full disk would: fault injection for the reliability scenario.
+pub struct FaultyStore<S: Store> {
+    inner: S,
+    mutations: Rc<Cell<u32>>,
+    fail_at: Option<u32>,
+}
+
+impl<S: Store> FaultyStore<S> {
+    /// Wraps `inner`; `fail_at` = the 1-based mutating call to fail (`None`: never).
+    pub fn new(inner: S, fail_at: Option<u32>) -> Self {
+        Self {
+            inner,
+            mutations: Rc::new(Cell::new(0)),
+            fail_at,
+        }
+    }
+
+    /// A counter of mutating calls shared with the store (read it after the run).
+    #[must_use]
+    pub fn counter(&self) -> Rc<Cell<u32>> {
+        Rc::clone(&self.mutations)
+    }
+
+    fn mutate(&self) -> crate::Result<()> {
+        let n = self.mutations.get() + 1;
+        self.mutations.set(n);
+        if self.fail_at == Some(n) {
+            return Err(crate::Error::Storage(format!(
+                "injected failure of mutating call {n}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl<S: Store> Store for FaultyStore<S> {
+    async fn list(&self) -> crate::Result<Vec<String>> {
+        self.inner.list().await
+    }
+    async fn read(&self, path: &str) -> crate::Result<Vec<u8>> {
+        self.inner.read(path).await
+    }
+    async fn write(&self, path: &str, bytes: &[u8]) -> crate::Result<()> {
+        self.mutate()?;
+        self.inner.write(path, bytes).await
+    }
+    async fn delete(&self, path: &str) -> crate::Result<()> {
+        self.mutate()?;
+        self.inner.delete(path).await
+    }
+    async fn size(&self, path: &str) -> crate::Result<u64> {
+        self.inner.size(path).await
+    }
+}
+
+/// The operations of the fault-injection scenario; returns the snapshot after each one that
+/// succeeded (errors are expected when a write fails).
+async fn fault_run<E: Engine, S: Store>(ws: &Workspace<E, S>) -> Option<Snapshot> {
+    let mut last = None;
+    let Ok(t) = ws
+        .import_csv(
+            "people",
+            PEOPLE_CSV.as_bytes().to_vec(),
+            &CsvOptions::default(),
+        )
+        .await
+    else {
+        return last;
+    };
+    last = Some(snapshot(ws, t, 100).await);
+    let ops: [Value; 4] = [
+        json!({"op": "trim", "column": "name"}),
+        json!({"op": "remove_duplicates"}),
+        json!({"op": "undo"}),
+        json!({"op": "pad_zeros", "column": "account", "length": 8}),
+    ];
+    for op in ops {
+        let result = if op["op"] == "undo" {
+            ws.undo(t).await.map(|_| ())
+        } else {
+            ws.apply(t, op.clone()).await.map(|_| ())
+        };
+        let now = snapshot(ws, t, 100).await;
+        if result.is_err() {
+            assert_eq!(Some(&now), last.as_ref(), "a failed {op} changed the table");
+        }
+        last = Some(now);
+    }
+    last
+}
+
+/// Fault injection: for every N, fail the N-th store write or delete of a scenario. Reopening
+/// must give exactly the last committed state, and garbage collection leaves one manifest and no
+/// stray files.
+pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
+    let clean = FaultyStore::new(h.store().await, None);
+    let counter = clean.counter();
+    let ws = Workspace::open("scenario", h.engine().await, clean)
+        .await
+        .expect("open");
+    fault_run(&ws).await.expect("a clean run succeeds");
+    ws.close().await.expect("close");
+    let mutations = counter.get();
+    assert!(mutations > 8, "the run writes files ({mutations})");
+    for n in 1..=mutations {
+        let store = h.store().await;
+        for (f, _) in files(&store).await {
+            store.delete(&f).await.expect("reset");
+        }
+        let faulty = FaultyStore::new(h.store().await, Some(n));
+        let ws = Workspace::open("scenario", h.engine().await, faulty)
+            .await
+            .expect("open");
+        let last = fault_run(&ws).await;
+        ws.close().await.expect("close");
+        let reopened = Workspace::open("scenario", h.engine().await, h.store().await)
+            .await
+            .expect("reopen");
+        let tables = reopened.tables().await.expect("tables");
+        match &last {
+            None => assert!(tables.is_empty(), "failure {n}: nothing was committed"),
+            Some(expected) => {
+                let t = reopened.table_id("people").await.expect("people");
+                assert_eq!(&snapshot(&reopened, t, 100).await, expected, "failure {n}");
+            }
+        }
+        reopened.close().await.expect("close");
+        let listed = files(&h.store().await).await;
+        let manifests = listed
+            .iter()
+            .filter(|(f, _)| f.starts_with("manifest-"))
+            .count();
+        assert!(manifests <= 1, "failure {n}: {listed:?}");
+        assert!(
+            !listed.iter().any(|(f, _)| f.contains(".tmp")),
+            "failure {n}: {listed:?}"
+        );
+    }
 }
 
 /// Declares one test per scenario.
@@ -549,7 +1125,7 @@ pub async fn flights_main_job<H: Harness>(h: &H) {
 #[macro_export]
 macro_rules! scenario_tests {
     (native: $harness:expr) => {
-        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job);
+        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state);
     };
     (@native $harness:expr; $($name:ident)*) => {
         $(
@@ -561,7 +1137,7 @@ macro_rules! scenario_tests {
         )*
     };
     (browser: $harness:expr) => {
-        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job);
+        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state);
     };
     (@browser $harness:expr; $($name:ident)*) => {
         $(

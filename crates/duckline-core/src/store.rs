@@ -7,7 +7,10 @@ use crate::Result;
 ///
 /// Errors: [`crate::Error::StorageFull`] when a quota is exceeded, [`crate::Error::Storage`] for
 /// other I/O failures. No `Send` bound: the browser is single-threaded.
-#[expect(async_fn_in_trait, reason = "implementations are single-threaded; no Send bound wanted")]
+#[expect(
+    async_fn_in_trait,
+    reason = "implementations are single-threaded; no Send bound wanted"
+)]
 pub trait Store {
     /// Every file path in the folder, recursively, in no particular order.
     async fn list(&self) -> Result<Vec<String>>;

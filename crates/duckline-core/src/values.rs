@@ -41,7 +41,11 @@ pub fn column_values(array: &ArrayRef) -> Result<Vec<Value>> {
         ($t:ty, $f:expr) => {{
             let a = array.as_primitive::<$t>();
             for i in 0..n {
-                out.push(if a.is_null(i) { Value::Null } else { $f(a.value(i)) });
+                out.push(if a.is_null(i) {
+                    Value::Null
+                } else {
+                    $f(a.value(i))
+                });
             }
         }};
     }
@@ -50,7 +54,11 @@ pub fn column_values(array: &ArrayRef) -> Result<Vec<Value>> {
         DataType::Boolean => {
             let a = array.as_boolean();
             for i in 0..n {
-                out.push(if a.is_null(i) { Value::Null } else { Value::Bool(a.value(i)) });
+                out.push(if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::Bool(a.value(i))
+                });
             }
         }
         DataType::Int8 => prim!(Int8Type, |v: i8| Value::from(v)),
@@ -67,19 +75,31 @@ pub fn column_values(array: &ArrayRef) -> Result<Vec<Value>> {
         DataType::Utf8 => {
             let a = array.as_string::<i32>();
             for i in 0..n {
-                out.push(if a.is_null(i) { Value::Null } else { Value::String(a.value(i).to_owned()) });
+                out.push(if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::String(a.value(i).to_owned())
+                });
             }
         }
         DataType::LargeUtf8 => {
             let a = array.as_string::<i64>();
             for i in 0..n {
-                out.push(if a.is_null(i) { Value::Null } else { Value::String(a.value(i).to_owned()) });
+                out.push(if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::String(a.value(i).to_owned())
+                });
             }
         }
         DataType::Utf8View => {
             let a = array.as_string_view();
             for i in 0..n {
-                out.push(if a.is_null(i) { Value::Null } else { Value::String(a.value(i).to_owned()) });
+                out.push(if a.is_null(i) {
+                    Value::Null
+                } else {
+                    Value::String(a.value(i).to_owned())
+                });
             }
         }
         DataType::Decimal128(..) | DataType::Decimal256(..) => {
@@ -97,10 +117,30 @@ pub fn column_values(array: &ArrayRef) -> Result<Vec<Value>> {
             // Instants are stored in UTC: format the UTC wall time and mark it `Z` (no tz database
             // needed, so no chrono-tz in the wasm binary).
             let naive: ArrayRef = match unit {
-                TimeUnit::Second => Arc::new(array.as_primitive::<TimestampSecondType>().clone().with_timezone_opt(None::<String>)),
-                TimeUnit::Millisecond => Arc::new(array.as_primitive::<TimestampMillisecondType>().clone().with_timezone_opt(None::<String>)),
-                TimeUnit::Microsecond => Arc::new(array.as_primitive::<TimestampMicrosecondType>().clone().with_timezone_opt(None::<String>)),
-                TimeUnit::Nanosecond => Arc::new(array.as_primitive::<TimestampNanosecondType>().clone().with_timezone_opt(None::<String>)),
+                TimeUnit::Second => Arc::new(
+                    array
+                        .as_primitive::<TimestampSecondType>()
+                        .clone()
+                        .with_timezone_opt(None::<String>),
+                ),
+                TimeUnit::Millisecond => Arc::new(
+                    array
+                        .as_primitive::<TimestampMillisecondType>()
+                        .clone()
+                        .with_timezone_opt(None::<String>),
+                ),
+                TimeUnit::Microsecond => Arc::new(
+                    array
+                        .as_primitive::<TimestampMicrosecondType>()
+                        .clone()
+                        .with_timezone_opt(None::<String>),
+                ),
+                TimeUnit::Nanosecond => Arc::new(
+                    array
+                        .as_primitive::<TimestampNanosecondType>()
+                        .clone()
+                        .with_timezone_opt(None::<String>),
+                ),
             };
             for v in column_values(&naive)? {
                 out.push(match v {
@@ -130,7 +170,11 @@ pub fn column_values(array: &ArrayRef) -> Result<Vec<Value>> {
 pub fn rows(batches: &[arrow_array::RecordBatch]) -> Result<Vec<Vec<Value>>> {
     let mut out = Vec::new();
     for batch in batches {
-        let columns = batch.columns().iter().map(column_values).collect::<Result<Vec<_>>>()?;
+        let columns = batch
+            .columns()
+            .iter()
+            .map(column_values)
+            .collect::<Result<Vec<_>>>()?;
         for r in 0..batch.num_rows() {
             out.push(columns.iter().map(|c| c[r].clone()).collect());
         }
@@ -147,11 +191,17 @@ mod tests {
     #[test]
     fn dates_timestamps_and_big_integers() {
         let d: ArrayRef = Arc::new(Date32Array::from(vec![Some(15706), None]));
-        assert_eq!(column_values(&d).unwrap(), vec![Value::from("2013-01-01"), Value::Null]);
+        assert_eq!(
+            column_values(&d).unwrap(),
+            vec![Value::from("2013-01-01"), Value::Null]
+        );
         let t: ArrayRef = Arc::new(
             TimestampMicrosecondArray::from(vec![1_357_034_400_000_000]).with_timezone("UTC"),
         );
-        assert_eq!(column_values(&t).unwrap(), vec![Value::from("2013-01-01T10:00:00Z")]);
+        assert_eq!(
+            column_values(&t).unwrap(),
+            vec![Value::from("2013-01-01T10:00:00Z")]
+        );
         let i: ArrayRef = Arc::new(Int64Array::from(vec![1, 1 << 60]));
         assert_eq!(
             column_values(&i).unwrap(),

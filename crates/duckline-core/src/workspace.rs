@@ -15,7 +15,7 @@ use base64::Engine as _;
 use futures::lock::Mutex;
 
 use crate::command::{Command, Plan, find_column};
-use crate::manifest::{Delta, FileRef, Manifest, StepRecord, TableEntry, MANIFEST_FORMAT_VERSION};
+use crate::manifest::{Delta, FileRef, MANIFEST_FORMAT_VERSION, Manifest, StepRecord, TableEntry};
 use crate::model::{
     ColumnInfo, ColumnMeta, CsvOptions, MemoryFigures, RowPage, RowsOptions, StepInfo,
     StorageFigures, TableInfo, TableMemory, Timeline,
@@ -122,20 +122,31 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             format_version: MANIFEST_FORMAT_VERSION,
             ..Manifest::default()
         });
-        let mut keep: HashSet<String> =
-            manifest.tables.iter().flat_map(TableEntry::files).map(|f| f.path.clone()).collect();
+        let mut keep: HashSet<String> = manifest
+            .tables
+            .iter()
+            .flat_map(TableEntry::files)
+            .map(|f| f.path.clone())
+            .collect();
         if manifest.generation > 0 {
             keep.insert(Manifest::path(manifest.generation));
         }
         for file in files.iter().filter(|f| !keep.contains(*f)) {
             store.delete(file).await?;
         }
-        engine.execute("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;").await?;
+        engine
+            .execute(
+                "SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;",
+            )
+            .await?;
         Ok(Self {
             name: name.to_owned(),
             engine,
             store,
-            state: Mutex::new(State { manifest, ..State::default() }),
+            state: Mutex::new(State {
+                manifest,
+                ..State::default()
+            }),
             chunk_row_count: DEFAULT_CHUNK_ROW_COUNT,
         })
     }
@@ -163,7 +174,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     pub(crate) async fn lock(&self) -> Result<futures::lock::MutexGuard<'_, State>> {
         let st = self.state.lock().await;
         if st.closed {
-            return Err(Error::NotFound(format!("workspace {:?} is closed", self.name)));
+            return Err(Error::NotFound(format!(
+                "workspace {:?} is closed",
+                self.name
+            )));
         }
         Ok(st)
     }
@@ -210,14 +224,23 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     ///
     /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] (empty, binary, malformed CSV, with
     /// DuckDB's reason), [`Error::InvalidCommand`] for bad options; nothing changes on failure.
-    pub async fn import_csv(&self, name: &str, bytes: Vec<u8>, options: &CsvOptions) -> Result<u32> {
+    pub async fn import_csv(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        options: &CsvOptions,
+    ) -> Result<u32> {
         check_csv_bytes(&bytes)?;
         let reader_options = csv_reader_options(options)?;
         let mut st = self.lock().await?;
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
         let file = format!("duckline-import-{}-{table_id}.csv", st.temp("csv"));
-        let delimiter = options.delimiter.is_none().then(|| likely_delimiter(&bytes)).flatten();
+        let delimiter = options
+            .delimiter
+            .is_none()
+            .then(|| likely_delimiter(&bytes))
+            .flatten();
         let path = self.engine.register_file(&file, bytes).await?;
         let mut source = format!("read_csv({}{reader_options})", sql::literal(&path));
         // DuckDB's sniffer falls back to one column of whole lines when rows are ragged; read with
@@ -225,7 +248,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         if let Some(d) = delimiter
             && self.column_count(&source).await.is_ok_and(|n| n == 1)
         {
-            source = format!("read_csv({}{reader_options}, delim = {})", sql::literal(&path), sql::literal(d));
+            source = format!(
+                "read_csv({}{reader_options}, delim = {})",
+                sql::literal(&path),
+                sql::literal(d)
+            );
         }
         let created = self.create_from_source(table_id, &source).await;
         self.engine.unregister_file(&file).await?;
@@ -233,7 +260,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             Error::Engine(m) => Error::InvalidInput(format!("cannot read CSV: {m}")),
             other => other,
         })?;
-        self.finish_import(&mut st, table_id, name, schema, row_count).await?;
+        self.finish_import(&mut st, table_id, name, schema, row_count)
+            .await?;
         Ok(table_id)
     }
 
@@ -251,34 +279,61 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
         let staging = st.temp("import");
-        self.engine.create_table_from_batches(&staging, batches).await?;
-        let created = self.create_from_source(table_id, &sql::ident(&staging)).await;
-        self.engine.execute(&format!("DROP TABLE IF EXISTS {}", sql::ident(&staging))).await?;
+        self.engine
+            .create_table_from_batches(&staging, batches)
+            .await?;
+        let created = self
+            .create_from_source(table_id, &sql::ident(&staging))
+            .await;
+        self.engine
+            .execute(&format!("DROP TABLE IF EXISTS {}", sql::ident(&staging)))
+            .await?;
         let (schema, row_count) = created?;
-        self.finish_import(&mut st, table_id, name, schema, row_count).await?;
+        self.finish_import(&mut st, table_id, name, schema, row_count)
+            .await?;
         Ok(table_id)
     }
 
     async fn column_count(&self, source: &str) -> Result<usize> {
-        let described = self.engine.query(&format!("DESCRIBE SELECT * FROM {source}")).await?;
+        let described = self
+            .engine
+            .query(&format!("DESCRIBE SELECT * FROM {source}"))
+            .await?;
         Ok(described.iter().map(RecordBatch::num_rows).sum())
     }
 
     /// Creates `t<id>` from a relation (a table function call or a table name), adding the hidden
     /// row id and order key in source order.
-    async fn create_from_source(&self, table_id: u32, source: &str) -> Result<(Vec<ColumnMeta>, u64)> {
-        let described = self.engine.query(&format!("DESCRIBE SELECT * FROM {source}")).await?;
+    async fn create_from_source(
+        &self,
+        table_id: u32,
+        source: &str,
+    ) -> Result<(Vec<ColumnMeta>, u64)> {
+        let described = self
+            .engine
+            .query(&format!("DESCRIBE SELECT * FROM {source}"))
+            .await?;
         let mut schema = Vec::new();
         for (name, ty) in string_pairs(&described, 0, 1)? {
             let id = u32::try_from(schema.len() + 1).unwrap_or(u32::MAX);
-            schema.push(ColumnMeta { id, name, data_type: ty });
+            schema.push(ColumnMeta {
+                id,
+                name,
+                data_type: ty,
+            });
         }
         if schema.is_empty() {
             return Err(Error::InvalidInput("the file has no columns".into()));
         }
         let columns = schema
             .iter()
-            .map(|c| format!("{} AS {}", sql::ident(&c.name), sql::ident(&sql::column_name(c.id))))
+            .map(|c| {
+                format!(
+                    "{} AS {}",
+                    sql::ident(&c.name),
+                    sql::ident(&sql::column_name(c.id))
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let table = sql::table_name(table_id);
@@ -292,7 +347,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         match row_count {
             Ok(n) => Ok((schema, n)),
             Err(e) => {
-                self.engine.execute(&format!("DROP TABLE IF EXISTS {table}")).await?;
+                self.engine
+                    .execute(&format!("DROP TABLE IF EXISTS {table}"))
+                    .await?;
                 Err(e)
             }
         }
@@ -312,8 +369,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let mut written = Vec::new();
         let result = async {
             let select = format!("SELECT {} FROM {table}", physical_columns(&schema));
-            let original =
-                self.write_chunks(&select, &format!("tables/{table_id}/original/part"), &mut written).await?;
+            let original = self
+                .write_chunks(
+                    &select,
+                    &format!("tables/{table_id}/original/part"),
+                    &mut written,
+                )
+                .await?;
             let next_column_id = schema.iter().map(|c| c.id).max().unwrap_or(0) + 1;
             let entry = TableEntry {
                 id: table_id,
@@ -340,7 +402,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 Ok(())
             }
             Err(e) => {
-                self.engine.execute(&format!("DROP TABLE IF EXISTS {table}")).await?;
+                self.engine
+                    .execute(&format!("DROP TABLE IF EXISTS {table}"))
+                    .await?;
                 self.delete_files(&written).await;
                 Err(e)
             }
@@ -361,7 +425,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     ) -> Result<Vec<FileRef>> {
         let bounds = self
             .engine
-            .query(&format!("SELECT min({ROW_ID}), max({ROW_ID}) FROM ({select})"))
+            .query(&format!(
+                "SELECT min({ROW_ID}), max({ROW_ID}) FROM ({select})"
+            ))
             .await?;
         let (Some(min), Some(max)) = (first_i64(&bounds, 0), first_i64(&bounds, 1)) else {
             return Ok(Vec::new());
@@ -381,7 +447,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             if row_count > 0 {
                 let bytes = parquet_io::encode(&batches)?;
                 let path = format!("{prefix}-{index:05}.parquet");
-                let file = FileRef { path, row_count: row_count as u64, bytes: bytes.len() as u64 };
+                let file = FileRef {
+                    path,
+                    row_count: row_count as u64,
+                    bytes: bytes.len() as u64,
+                };
                 written.push(file.clone());
                 self.store.write(&file.path, &bytes).await?;
                 files.push(file);
@@ -392,7 +462,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     }
 
     /// Reads one chunk file into a new DuckDB table `name` (columns as stored).
-    pub(crate) async fn load_file(&self, file: &FileRef, name: &str, columns: Option<&[&str]>) -> Result<()> {
+    pub(crate) async fn load_file(
+        &self,
+        file: &FileRef,
+        name: &str,
+        columns: Option<&[&str]>,
+    ) -> Result<()> {
         let bytes = self.store.read(&file.path).await?;
         let batches = parquet_io::decode(&file.path, bytes, columns)?;
         self.engine.create_table_from_batches(name, batches).await
@@ -404,7 +479,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let previous = st.manifest.generation;
         manifest.generation = previous + 1;
         let bytes = manifest.encode()?;
-        self.store.write(&Manifest::path(manifest.generation), &bytes).await?;
+        self.store
+            .write(&Manifest::path(manifest.generation), &bytes)
+            .await?;
         st.manifest = manifest;
         if previous > 0 {
             // Garbage if this fails: the next open removes it.
@@ -427,7 +504,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
 
     pub(crate) async fn drop_tables(&self, names: &[String]) {
         for name in names {
-            self.engine.execute(&format!("DROP TABLE IF EXISTS {}", sql::ident(name))).await.ok();
+            self.engine
+                .execute(&format!("DROP TABLE IF EXISTS {}", sql::ident(name)))
+                .await
+                .ok();
         }
     }
 
@@ -473,7 +553,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 Ok(())
             }
             Err(e) => {
-                self.engine.execute(&format!("DROP TABLE IF EXISTS {table}")).await.ok();
+                self.engine
+                    .execute(&format!("DROP TABLE IF EXISTS {table}"))
+                    .await
+                    .ok();
                 Err(e)
             }
         }
@@ -490,9 +573,18 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     ) -> Result<()> {
         let undo = direction == Direction::Undo;
         match &step.delta {
-            Delta::Cells { column_id, full, undo: old, redo: new } => {
+            Delta::Cells {
+                column_id,
+                full,
+                undo: old,
+                redo: new,
+            } => {
                 let files = if undo { old } else { new };
-                let schema = if undo { &step.schema_before } else { &step.schema_after };
+                let schema = if undo {
+                    &step.schema_before
+                } else {
+                    &step.schema_after
+                };
                 let column = sql::ident(&sql::column_name(*column_id));
                 if *full {
                     let ty = column_type(schema, *column_id)?;
@@ -507,25 +599,43 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             Delta::AddColumn { column_id, redo } => {
                 let column = sql::ident(&sql::column_name(*column_id));
                 if undo {
-                    self.engine.execute(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await
+                    self.engine
+                        .execute(&format!("ALTER TABLE {table} DROP COLUMN {column}"))
+                        .await
                 } else {
                     let ty = column_type(&step.schema_after, *column_id)?;
-                    self.engine.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}")).await?;
+                    self.engine
+                        .execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))
+                        .await?;
                     self.update_from_files(st, table, &column, redo).await
                 }
             }
-            Delta::DeleteColumn { column_id, undo: old } => {
+            Delta::DeleteColumn {
+                column_id,
+                undo: old,
+            } => {
                 let column = sql::ident(&sql::column_name(*column_id));
                 if undo {
                     let ty = column_type(&step.schema_before, *column_id)?;
-                    self.engine.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}")).await?;
+                    self.engine
+                        .execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))
+                        .await?;
                     self.update_from_files(st, table, &column, old).await
                 } else {
-                    self.engine.execute(&format!("ALTER TABLE {table} DROP COLUMN {column}")).await
+                    self.engine
+                        .execute(&format!("ALTER TABLE {table} DROP COLUMN {column}"))
+                        .await
                 }
             }
             Delta::Schema => Ok(()),
-            Delta::DeleteRows { undo: rows, redo: ids } | Delta::InsertRows { undo: ids, redo: rows } => {
+            Delta::DeleteRows {
+                undo: rows,
+                redo: ids,
+            }
+            | Delta::InsertRows {
+                undo: ids,
+                redo: rows,
+            } => {
                 let inserting = matches!(step.delta, Delta::DeleteRows { .. }) == undo;
                 if inserting {
                     self.insert_from_files(st, table, rows).await
@@ -536,7 +646,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         }
     }
 
-    async fn update_from_files(&self, st: &mut State, table: &str, column: &str, files: &[FileRef]) -> Result<()> {
+    async fn update_from_files(
+        &self,
+        st: &mut State,
+        table: &str,
+        column: &str,
+        files: &[FileRef],
+    ) -> Result<()> {
         for file in files {
             let temp = sql::ident(&st.temp("delta"));
             self.load_file(file, temp.trim_matches('"'), None).await?;
@@ -549,11 +665,19 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         Ok(())
     }
 
-    async fn insert_from_files(&self, st: &mut State, table: &str, files: &[FileRef]) -> Result<()> {
+    async fn insert_from_files(
+        &self,
+        st: &mut State,
+        table: &str,
+        files: &[FileRef],
+    ) -> Result<()> {
         for file in files {
             let name = st.temp("delta");
             self.load_file(file, &name, None).await?;
-            let described = self.engine.query(&format!("DESCRIBE {}", sql::ident(&name))).await?;
+            let described = self
+                .engine
+                .query(&format!("DESCRIBE {}", sql::ident(&name)))
+                .await?;
             let columns = string_pairs(&described, 0, 1)?
                 .into_iter()
                 .map(|(c, _)| sql::ident(&c))
@@ -569,10 +693,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         Ok(())
     }
 
-    async fn delete_from_files(&self, st: &mut State, table: &str, files: &[FileRef]) -> Result<()> {
+    async fn delete_from_files(
+        &self,
+        st: &mut State,
+        table: &str,
+        files: &[FileRef],
+    ) -> Result<()> {
         for file in files {
             let temp = sql::ident(&st.temp("delta"));
-            self.load_file(file, temp.trim_matches('"'), Some(&[ROW_ID])).await?;
+            self.load_file(file, temp.trim_matches('"'), Some(&[ROW_ID]))
+                .await?;
             self.engine
                 .execute(&format!(
                     "DELETE FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {temp}); DROP TABLE {temp}"
@@ -596,10 +726,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let mut command = Command::from_json(command)?;
         let mut st = self.lock().await?;
         let entry = st.entry(table_id)?.clone();
+        if command.needs_today() {
+            command.fill_defaults(&self.today().await?);
+        }
         let plan = command.plan(entry.schema())?;
         self.ensure_loaded(&mut st, table_id).await?;
-        let today = self.today().await?;
-        command.fill_defaults(&today);
         let step_id = entry.next_step_id;
         let mut written = Vec::new();
         let mut temps = Vec::new();
@@ -654,11 +785,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         new_entry.next_step_id = step_id + 1;
         new_entry.next_row_id = outcome.next_row_id;
         new_entry.next_column_id = outcome.next_column_id;
-        let manifest = self.manifest_with(&st, new_entry, |e, manifest_bytes, elapsed| {
-            let step = e.steps.last_mut().expect("a step was just pushed");
-            step.info.bytes_written = files_bytes + manifest_bytes;
-            step.info.duration_ms = elapsed;
-        }, started)?;
+        let manifest = self.manifest_with(
+            &st,
+            new_entry,
+            |e, manifest_bytes, elapsed| {
+                let step = e.steps.last_mut().expect("a step was just pushed");
+                step.info.bytes_written = files_bytes + manifest_bytes;
+                step.info.duration_ms = elapsed;
+            },
+            started,
+        )?;
         if let Err(e) = self.commit(&mut st, manifest).await {
             self.engine.execute("ROLLBACK").await.ok();
             self.delete_files(&written).await;
@@ -667,7 +803,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         }
         self.finish_transaction(&mut st, table_id).await;
         self.drop_tables(&temps).await;
-        self.delete_files(discarded.iter().flat_map(|s| s.delta.files())).await;
+        self.delete_files(discarded.iter().flat_map(|s| s.delta.files()))
+            .await;
         st.bump(table_id);
         let entry = st.entry(table_id)?;
         Ok(entry.steps[entry.position - 1].info.clone())
@@ -679,7 +816,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         if self.engine.execute("COMMIT").await.is_err() {
             self.engine.execute("ROLLBACK").await.ok();
             self.engine
-                .execute(&format!("DROP TABLE IF EXISTS {}", sql::table_name(table_id)))
+                .execute(&format!(
+                    "DROP TABLE IF EXISTS {}",
+                    sql::table_name(table_id)
+                ))
                 .await
                 .ok();
             st.loaded.remove(&table_id);
@@ -717,8 +857,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         Ok(manifest)
     }
 
+    /// Today's UTC date `YYYY-MM-DD`, from DuckDB's clock. `current_date` lives in the ICU
+    /// extension, which DuckDB-WASM lacks offline; the core timestamp cast to DATE does not.
     async fn today(&self) -> Result<String> {
-        let batches = self.engine.query("SELECT CAST(current_date AS VARCHAR)").await?;
+        let batches = self
+            .engine
+            .query(
+                "SELECT CAST(CAST(CAST(get_current_timestamp() AS TIMESTAMP) AS DATE) AS VARCHAR)",
+            )
+            .await?;
         Ok(first_string(&batches, 0).unwrap_or_else(|| "1970-01-01".into()))
     }
 
@@ -747,13 +894,22 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             stepless: false,
         };
         match plan {
-            Plan::Cells { column, expression, null_warning, filter, stepless_when_unchanged, cast_check } => {
+            Plan::Cells {
+                column,
+                expression,
+                null_warning,
+                filter,
+                stepless_when_unchanged,
+                cast_check,
+            } => {
                 let physical = sql::ident(&sql::column_name(column.id));
                 if let Some(value) = cast_check {
                     self.check_castable("edit_cell", value, column).await?;
                 }
                 if let Some(filter) = filter {
-                    let n = self.count(&format!("SELECT count(*) FROM {table} WHERE {filter}")).await?;
+                    let n = self
+                        .count(&format!("SELECT count(*) FROM {table} WHERE {filter}"))
+                        .await?;
                     if n == 0 {
                         return Err(Error::NotFound(format!("no row matches {filter}")));
                     }
@@ -762,7 +918,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 let full = !new_type.eq_ignore_ascii_case(&column.data_type);
                 let changes = st.temp("changes");
                 temps.push(changes.clone());
-                let where_filter = filter.as_ref().map(|f| format!(" WHERE {f}")).unwrap_or_default();
+                let where_filter = filter
+                    .as_ref()
+                    .map(|f| format!(" WHERE {f}"))
+                    .unwrap_or_default();
                 let capture = format!(
                     "SELECT {ROW_ID}, {physical} AS old_value, {expression} AS new_value FROM {table}{where_filter}"
                 );
@@ -771,7 +930,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 } else {
                     format!("SELECT * FROM ({capture}) WHERE old_value IS DISTINCT FROM new_value")
                 };
-                self.engine.execute(&format!("CREATE TABLE {changes} AS {capture}")).await?;
+                self.engine
+                    .execute(&format!("CREATE TABLE {changes} AS {capture}"))
+                    .await?;
                 outcome.rows_affected = self
                     .count(&format!(
                         "SELECT count(*) FROM {changes} WHERE CAST(old_value AS VARCHAR) IS DISTINCT FROM CAST(new_value AS VARCHAR)"
@@ -790,17 +951,29 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     outcome.stepless = true;
                     return Ok(outcome);
                 }
-                let not_null = |c: &str| if full { format!(" WHERE {c} IS NOT NULL") } else { String::new() };
+                let not_null = |c: &str| {
+                    if full {
+                        format!(" WHERE {c} IS NOT NULL")
+                    } else {
+                        String::new()
+                    }
+                };
                 let undo = self
                     .write_chunks(
-                        &format!("SELECT {ROW_ID}, old_value AS value FROM {changes}{}", not_null("old_value")),
+                        &format!(
+                            "SELECT {ROW_ID}, old_value AS value FROM {changes}{}",
+                            not_null("old_value")
+                        ),
                         &format!("{dir}/undo"),
                         written,
                     )
                     .await?;
                 let redo = self
                     .write_chunks(
-                        &format!("SELECT {ROW_ID}, new_value AS value FROM {changes}{}", not_null("new_value")),
+                        &format!(
+                            "SELECT {ROW_ID}, new_value AS value FROM {changes}{}",
+                            not_null("new_value")
+                        ),
                         &format!("{dir}/redo"),
                         written,
                     )
@@ -822,9 +995,20 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                         c.data_type.clone_from(&new_type);
                     }
                 }
-                outcome.delta = Delta::Cells { column_id: column.id, full, undo, redo };
+                outcome.delta = Delta::Cells {
+                    column_id: column.id,
+                    full,
+                    undo,
+                    redo,
+                };
             }
-            Plan::AddColumn { name, expression, null_warning, source, helper } => {
+            Plan::AddColumn {
+                name,
+                expression,
+                null_warning,
+                source,
+                helper,
+            } => {
                 let source_table = match helper {
                     Some(h) => format!("(SELECT *, {h} AS _dl_h FROM {table})"),
                     None => table.clone(),
@@ -837,9 +1021,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                         "CREATE TABLE {changes} AS SELECT * FROM (SELECT {ROW_ID}, {expression} AS new_value FROM {source_table}) WHERE new_value IS NOT NULL"
                     ))
                     .await?;
-                outcome.rows_affected = self.count(&format!("SELECT count(*) FROM {changes}")).await?;
+                outcome.rows_affected = self
+                    .count(&format!("SELECT count(*) FROM {changes}"))
+                    .await?;
                 if let Some(what) = null_warning {
-                    let parsed = if helper.is_some() { "_dl_h" } else { "new_value" };
+                    let parsed = if helper.is_some() {
+                        "_dl_h"
+                    } else {
+                        "new_value"
+                    };
                     let input = sql::ident(&sql::column_name(source.id));
                     let failed = self
                         .count(&format!(
@@ -865,7 +1055,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                          UPDATE {table} SET {physical} = c.new_value FROM {changes} c WHERE {table}.{ROW_ID} = c.{ROW_ID}"
                     ))
                     .await?;
-                outcome.schema_after.push(ColumnMeta { id: column_id, name: name.clone(), data_type: new_type });
+                outcome.schema_after.push(ColumnMeta {
+                    id: column_id,
+                    name: name.clone(),
+                    data_type: new_type,
+                });
                 outcome.next_column_id = column_id + 1;
                 outcome.delta = Delta::AddColumn { column_id, redo };
             }
@@ -878,21 +1072,35 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                         written,
                     )
                     .await?;
-                self.engine.execute(&format!("ALTER TABLE {table} DROP COLUMN {physical}")).await?;
+                self.engine
+                    .execute(&format!("ALTER TABLE {table} DROP COLUMN {physical}"))
+                    .await?;
                 outcome.rows_affected = entry.row_count();
                 outcome.schema_after.retain(|c| c.id != column.id);
-                outcome.delta = Delta::DeleteColumn { column_id: column.id, undo };
+                outcome.delta = Delta::DeleteColumn {
+                    column_id: column.id,
+                    undo,
+                };
             }
             Plan::Schema { schema } => {
                 outcome.schema_after.clone_from(schema);
             }
-            Plan::DeleteRows { selector, stepless_when_unchanged, expected_row_count } => {
+            Plan::DeleteRows {
+                selector,
+                stepless_when_unchanged,
+                expected_row_count,
+            } => {
                 let changes = st.temp("changes");
                 temps.push(changes.clone());
                 self.engine
-                    .execute(&format!("CREATE TABLE {changes} AS {}", selector.replace("{table}", &table)))
+                    .execute(&format!(
+                        "CREATE TABLE {changes} AS {}",
+                        selector.replace("{table}", &table)
+                    ))
                     .await?;
-                let n = self.count(&format!("SELECT count(*) FROM {changes}")).await?;
+                let n = self
+                    .count(&format!("SELECT count(*) FROM {changes}"))
+                    .await?;
                 if let Some(expected) = expected_row_count
                     && n != *expected
                 {
@@ -915,10 +1123,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     )
                     .await?;
                 let redo = self
-                    .write_chunks(&format!("SELECT {ROW_ID} FROM {changes}"), &format!("{dir}/redo"), written)
+                    .write_chunks(
+                        &format!("SELECT {ROW_ID} FROM {changes}"),
+                        &format!("{dir}/redo"),
+                        written,
+                    )
                     .await?;
                 self.engine
-                    .execute(&format!("DELETE FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {changes})"))
+                    .execute(&format!(
+                        "DELETE FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {changes})"
+                    ))
                     .await?;
                 outcome.row_count_after = entry.row_count() - n;
                 outcome.delta = Delta::DeleteRows { undo, redo };
@@ -926,9 +1140,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             Plan::InsertRow { after, values } => {
                 let order = self.insert_order(&table, *after).await?;
                 let row_id = entry.next_row_id;
-                let mut select = format!("SELECT CAST({row_id} AS BIGINT) AS {ROW_ID}, {} AS {ORDER_KEY}", sql::double(order));
+                let mut select = format!(
+                    "SELECT CAST({row_id} AS BIGINT) AS {ROW_ID}, {} AS {ORDER_KEY}",
+                    sql::double(order)
+                );
                 for c in schema {
-                    let value = values.iter().find(|(m, _)| m.id == c.id).map_or("NULL", |(_, v)| v.as_str());
+                    let value = values
+                        .iter()
+                        .find(|(m, _)| m.id == c.id)
+                        .map_or("NULL", |(_, v)| v.as_str());
                     self.check_castable("insert_row", value, c).await?;
                     let _ = write!(
                         select,
@@ -939,16 +1159,28 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 }
                 let changes = st.temp("changes");
                 temps.push(changes.clone());
-                self.engine.execute(&format!("CREATE TABLE {changes} AS {select}")).await?;
+                self.engine
+                    .execute(&format!("CREATE TABLE {changes} AS {select}"))
+                    .await?;
                 let undo = self
-                    .write_chunks(&format!("SELECT {ROW_ID} FROM {changes}"), &format!("{dir}/undo"), written)
+                    .write_chunks(
+                        &format!("SELECT {ROW_ID} FROM {changes}"),
+                        &format!("{dir}/undo"),
+                        written,
+                    )
                     .await?;
                 let redo = self
-                    .write_chunks(&format!("SELECT * FROM {changes}"), &format!("{dir}/redo"), written)
+                    .write_chunks(
+                        &format!("SELECT * FROM {changes}"),
+                        &format!("{dir}/redo"),
+                        written,
+                    )
                     .await?;
                 let columns = physical_columns(schema);
                 self.engine
-                    .execute(&format!("INSERT INTO {table} ({columns}) SELECT {columns} FROM {changes}"))
+                    .execute(&format!(
+                        "INSERT INTO {table} ({columns}) SELECT {columns} FROM {changes}"
+                    ))
                     .await?;
                 outcome.rows_affected = 1;
                 outcome.row_count_after = entry.row_count() + 1;
@@ -963,7 +1195,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     async fn expression_type(&self, source: &str, expression: &str) -> Result<String> {
         let described = self
             .engine
-            .query(&format!("DESCRIBE SELECT {expression} AS new_value FROM {source}"))
+            .query(&format!(
+                "DESCRIBE SELECT {expression} AS new_value FROM {source}"
+            ))
             .await?;
         string_pairs(&described, 0, 1)?
             .into_iter()
@@ -978,7 +1212,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             return Ok(());
         }
         let ok = self
-            .count(&format!("SELECT count(*) WHERE TRY_CAST({value} AS {}) IS NOT NULL", column.data_type))
+            .count(&format!(
+                "SELECT count(*) WHERE TRY_CAST({value} AS {}) IS NOT NULL",
+                column.data_type
+            ))
             .await?;
         if ok == 0 {
             return Err(Error::InvalidCommand(format!(
@@ -999,7 +1236,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         };
         match after {
             None => {
-                let b = self.engine.query(&format!("SELECT min({ORDER_KEY}) FROM {table}")).await?;
+                let b = self
+                    .engine
+                    .query(&format!("SELECT min({ORDER_KEY}) FROM {table}"))
+                    .await?;
                 Ok(floats(&b, 0).map_or(1.0, |first| first - 1.0))
             }
             Some(row_id) => {
@@ -1010,14 +1250,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                          FROM {table} o WHERE {ROW_ID} = {row_id}"
                     ))
                     .await?;
-                let own = floats(&b, 0).ok_or_else(|| Error::NotFound(format!("no row with id {row_id}")))?;
+                let own = floats(&b, 0)
+                    .ok_or_else(|| Error::NotFound(format!("no row with id {row_id}")))?;
                 match floats(&b, 1) {
                     None => Ok(own + 1.0),
                     Some(next) => {
                         let mid = own + (next - own) / 2.0;
                         if mid <= own || mid >= next {
                             return Err(Error::InvalidCommand(
-                                "insert_row: no room left between these rows (order key precision)".into(),
+                                "insert_row: no room left between these rows (order key precision)"
+                                    .into(),
                             ));
                         }
                         Ok(mid)
@@ -1076,11 +1318,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let moved = async {
             if position < entry.position {
                 for step in entry.steps[position..entry.position].iter().rev() {
-                    self.apply_delta(&mut st, &table, step, Direction::Undo).await?;
+                    self.apply_delta(&mut st, &table, step, Direction::Undo)
+                        .await?;
                 }
             } else {
                 for step in &entry.steps[entry.position..position] {
-                    self.apply_delta(&mut st, &table, step, Direction::Redo).await?;
+                    self.apply_delta(&mut st, &table, step, Direction::Redo)
+                        .await?;
                 }
             }
             let mut new_entry = entry.clone();
@@ -1111,7 +1355,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// limit).
     pub async fn rows(&self, table_id: u32, options: &RowsOptions) -> Result<RowPage> {
         let after = options.after.as_deref().map(decode_cursor).transpose()?;
-        let filter = after.map(|o| format!(" WHERE {ORDER_KEY} > {}", sql::double(o))).unwrap_or_default();
+        let filter = after
+            .map(|o| format!(" WHERE {ORDER_KEY} > {}", sql::double(o)))
+            .unwrap_or_default();
         self.page(table_id, options, &filter, 0).await
     }
 
@@ -1119,11 +1365,22 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// jumps.
     ///
     /// Errors: as [`Workspace::rows`].
-    pub async fn rows_at(&self, table_id: u32, index: u64, options: &RowsOptions) -> Result<RowPage> {
+    pub async fn rows_at(
+        &self,
+        table_id: u32,
+        index: u64,
+        options: &RowsOptions,
+    ) -> Result<RowPage> {
         self.page(table_id, options, "", index).await
     }
 
-    async fn page(&self, table_id: u32, options: &RowsOptions, filter: &str, offset: u64) -> Result<RowPage> {
+    async fn page(
+        &self,
+        table_id: u32,
+        options: &RowsOptions,
+        filter: &str,
+        offset: u64,
+    ) -> Result<RowPage> {
         let limit = page_limit(options.limit)?;
         let mut st = self.lock().await?;
         let entry = st.entry(table_id)?.clone();
@@ -1163,7 +1420,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             columns: columns.into_iter().map(|c| c.name).collect(),
             row_ids,
             rows,
-            next_cursor: if more { last_order.map(encode_cursor) } else { None },
+            next_cursor: if more {
+                last_order.map(encode_cursor)
+            } else {
+                None
+            },
         })
     }
 
@@ -1179,12 +1440,20 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         manifest.tables.retain(|t| t.id != table_id);
         self.commit(&mut st, manifest).await?;
         self.engine
-            .execute(&format!("DROP TABLE IF EXISTS {}", sql::table_name(table_id)))
+            .execute(&format!(
+                "DROP TABLE IF EXISTS {}",
+                sql::table_name(table_id)
+            ))
             .await
             .ok();
         st.loaded.remove(&table_id);
         st.bump(table_id);
-        let stale: Vec<u32> = st.diffs.iter().filter(|(_, d)| d.table_id == table_id).map(|(k, _)| *k).collect();
+        let stale: Vec<u32> = st
+            .diffs
+            .iter()
+            .filter(|(_, d)| d.table_id == table_id)
+            .map(|(k, _)| *k)
+            .collect();
         for id in stale {
             if let Some(d) = st.diffs.remove(&id) {
                 self.drop_tables(&d.temp_tables()).await;
@@ -1202,7 +1471,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         for f in &files {
             bytes += self.store.size(f).await.unwrap_or(0);
         }
-        Ok(StorageFigures { files: files.len() as u64, bytes })
+        Ok(StorageFigures {
+            files: files.len() as u64,
+            bytes,
+        })
     }
 
     /// DuckDB's own memory accounting: `duckdb_memory()` in total, and per loaded table the
@@ -1213,7 +1485,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     pub async fn memory(&self) -> Result<MemoryFigures> {
         let st = self.lock().await?;
         let total = self
-            .count("SELECT CAST(coalesce(sum(memory_usage_bytes), 0) AS BIGINT) FROM duckdb_memory()")
+            .count(
+                "SELECT CAST(coalesce(sum(memory_usage_bytes), 0) AS BIGINT) FROM duckdb_memory()",
+            )
             .await?;
         let mut tables = Vec::new();
         for t in &st.manifest.tables {
@@ -1226,9 +1500,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             } else {
                 0
             };
-            tables.push(TableMemory { name: t.name.clone(), bytes });
+            tables.push(TableMemory {
+                name: t.name.clone(),
+                bytes,
+            });
         }
-        Ok(MemoryFigures { duckdb_bytes: total, tables })
+        Ok(MemoryFigures {
+            duckdb_bytes: total,
+            tables,
+        })
     }
 
     /// Drops every table and diff from DuckDB; later calls fail with [`Error::NotFound`]. The files
@@ -1259,7 +1539,10 @@ pub(crate) fn table_info(entry: &TableEntry) -> TableInfo {
         columns: entry
             .schema()
             .iter()
-            .map(|c| ColumnInfo { name: c.name.clone(), data_type: c.data_type.clone() })
+            .map(|c| ColumnInfo {
+                name: c.name.clone(),
+                data_type: c.data_type.clone(),
+            })
             .collect(),
         position: entry.position,
         step_count: entry.steps.len(),
@@ -1268,7 +1551,9 @@ pub(crate) fn table_info(entry: &TableEntry) -> TableInfo {
 
 fn check_table_name(st: &State, name: &str) -> Result<()> {
     if name.trim().is_empty() {
-        return Err(Error::InvalidCommand("a table name must not be empty".into()));
+        return Err(Error::InvalidCommand(
+            "a table name must not be empty".into(),
+        ));
     }
     if st.manifest.tables.iter().any(|t| t.name == name) {
         return Err(Error::TableExists(name.to_owned()));
@@ -1283,7 +1568,9 @@ fn check_csv_bytes(bytes: &[u8]) -> Result<()> {
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
     if head.contains(&0) {
-        return Err(Error::InvalidInput("the file is binary, not CSV (it contains NUL bytes)".into()));
+        return Err(Error::InvalidInput(
+            "the file is binary, not CSV (it contains NUL bytes)".into(),
+        ));
     }
     Ok(())
 }
@@ -1307,8 +1594,12 @@ fn csv_reader_options(options: &CsvOptions) -> Result<String> {
     let single = |name: &str, value: &Option<String>| -> Result<Option<String>> {
         match value {
             None => Ok(None),
-            Some(v) if v.chars().count() == 1 || (name == "delimiter" && v == "\\t") => Ok(Some(v.clone())),
-            Some(v) => Err(Error::InvalidCommand(format!("CSV option {name} must be one character, got {v:?}"))),
+            Some(v) if v.chars().count() == 1 || (name == "delimiter" && v == "\\t") => {
+                Ok(Some(v.clone()))
+            }
+            Some(v) => Err(Error::InvalidCommand(format!(
+                "CSV option {name} must be one character, got {v:?}"
+            ))),
         }
     };
     if let Some(d) = single("delimiter", &options.delimiter)? {
@@ -1321,7 +1612,11 @@ fn csv_reader_options(options: &CsvOptions) -> Result<String> {
         let _ = write!(out, ", header = {h}");
     }
     if let Some(nulls) = &options.null_strings {
-        let list = nulls.iter().map(|n| sql::literal(n)).collect::<Vec<_>>().join(", ");
+        let list = nulls
+            .iter()
+            .map(|n| sql::literal(n))
+            .collect::<Vec<_>>()
+            .join(", ");
         let _ = write!(out, ", nullstr = [{list}]");
     }
     Ok(out)
@@ -1346,7 +1641,10 @@ fn decode_cursor(cursor: &str) -> Result<f64> {
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("o:").and_then(|h| u64::from_str_radix(h, 16).ok()))
+        .and_then(|s| {
+            s.strip_prefix("o:")
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+        })
         .map(f64::from_bits)
         .ok_or_else(|| Error::InvalidCommand(format!("not a row cursor: {cursor:?}")))
 }
@@ -1363,7 +1661,12 @@ pub(crate) fn physical_columns(schema: &[ColumnMeta]) -> String {
 fn column_definitions(schema: &[ColumnMeta]) -> String {
     let mut out = format!("{ROW_ID} BIGINT, {ORDER_KEY} DOUBLE");
     for c in schema {
-        let _ = write!(out, ", {} {}", sql::ident(&sql::column_name(c.id)), c.data_type);
+        let _ = write!(
+            out,
+            ", {} {}",
+            sql::ident(&sql::column_name(c.id)),
+            c.data_type
+        );
     }
     out
 }
@@ -1387,7 +1690,10 @@ fn non_empty(column: &str) -> String {
 fn push_warning(warnings: &mut Vec<String>, count: u64, what: &str) {
     if count > 0 {
         let noun = if count == 1 { "value" } else { "values" };
-        warnings.push(format!("{} {noun} {what} and became NULL", thousands(count)));
+        warnings.push(format!(
+            "{} {noun} {what} and became NULL",
+            thousands(count)
+        ));
     }
 }
 
@@ -1419,7 +1725,11 @@ fn first_string(batches: &[RecordBatch], column: usize) -> Option<String> {
 }
 
 /// Pairs of two string columns of a result (e.g. DESCRIBE's name and type).
-pub(crate) fn string_pairs(batches: &[RecordBatch], a: usize, b: usize) -> Result<Vec<(String, String)>> {
+pub(crate) fn string_pairs(
+    batches: &[RecordBatch],
+    a: usize,
+    b: usize,
+) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for batch in batches {
         let x = arrow_cast::cast(batch.column(a), &arrow_schema::DataType::Utf8)?;
@@ -1440,7 +1750,10 @@ mod tests {
     fn cursors_round_trip_and_reject_garbage() {
         let c = encode_cursor(12.5);
         assert_eq!(decode_cursor(&c).unwrap(), 12.5);
-        assert_eq!(decode_cursor("zz").unwrap_err().code(), crate::ErrorCode::InvalidCommand);
+        assert_eq!(
+            decode_cursor("zz").unwrap_err().code(),
+            crate::ErrorCode::InvalidCommand
+        );
     }
 
     #[test]

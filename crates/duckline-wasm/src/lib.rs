@@ -11,6 +11,8 @@
 //! The browser-only modules exist on `wasm32` only, so the workspace still builds natively.
 
 #[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
 pub mod engine;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
@@ -18,3 +20,6 @@ pub mod lock;
 #[cfg(target_arch = "wasm32")]
 pub mod opfs;
 mod path;
+
+#[cfg(target_arch = "wasm32")]
+pub use api::{Diff, Table, Workspace};

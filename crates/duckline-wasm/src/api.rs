@@ -1,0 +1,629 @@
+//! The JS API of API.md: `Workspace`, `Table`, `Diff`. Each method decodes its JS arguments, calls
+//! [`duckline_core::Workspace`], and encodes the result; rejections carry API.md's `code`.
+//!
+//! Methods return promises built from cloned `Rc` handles rather than `async fn(&self)`, so a JS
+//! caller may start several calls on one object at once (the core serialises them).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use duckline_core::model::{CsvOptions, DiffPageOptions, RowsOptions};
+use duckline_core::{Error, MemoryStore, Result, Store};
+use js_sys::{Promise, Uint8Array};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::engine::{DuckDbBundles, EngineOptions, WasmEngine};
+use crate::error::to_js_error;
+use crate::lock::WorkspaceLock;
+use crate::opfs::{OpfsStore, opfs_available, storage_estimate};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+export interface WorkspaceOptions {
+  /** Default "default"; the OPFS folder is duckline/<name>/. */
+  name?: string;
+  /** Default "opfs"; "memory" keeps everything in RAM (no persistence). */
+  storage?: "opfs" | "memory";
+  /** Bring your own DuckDB-WASM AsyncDuckDB instance; otherwise one is created. */
+  duckdb?: unknown;
+  /** Where the DuckDB-WASM eh worker and .wasm are served; default: pkg/duckdb/ next to this module. */
+  duckdbBundles?: { mainModule: string; mainWorker: string };
+  /** DuckDB memory_limit in MiB. */
+  memoryLimitMb?: number;
+}
+export interface CsvOptions { delimiter?: string; header?: boolean; quote?: string; nullStrings?: string[] }
+export interface ColumnInfo { name: string; type: string }
+export interface TableInfo { name: string; rowCount: number; columns: ColumnInfo[]; position: number; stepCount: number }
+export type Command =
+  | { op: "trim" | "uppercase" | "lowercase" | "delete_column"; column: string }
+  | { op: "pad_zeros"; column: string; length: number }
+  | { op: "standardize_date"; column: string; order?: "mdy" | "dmy"; format?: string }
+  | { op: "calculate_age"; column: string; asOf?: string; newColumn?: string }
+  | { op: "rename_column"; column: string; newName: string }
+  | { op: "remove_duplicates"; columns?: string[] }
+  | { op: "delete_rows"; rowIds: number[] }
+  | { op: "insert_row"; after: number | null; values?: Record<string, unknown> }
+  | { op: "edit_cell"; rowId: number; column: string; value: unknown };
+export interface StepInfo {
+  /** 1-based position this step produces. */
+  index: number;
+  command: Command;
+  label: string;
+  tier: 1 | 2 | 3;
+  rowsAffected: number;
+  /** OPFS bytes this step wrote (delta files + manifest). */
+  bytesWritten: number;
+  durationMs: number;
+  warnings: string[];
+}
+export interface Progress { phase: "capture" | "execute" | "persist"; fraction: number; message?: string }
+export interface ApplyOptions { onProgress?: (p: Progress) => void; signal?: AbortSignal }
+export interface Timeline { position: number; steps: StepInfo[] }
+export interface RowsOptions { after?: string | null; limit?: number; columns?: string[] }
+export interface RowPage { columns: string[]; rowIds: number[]; rows: unknown[][]; nextCursor: string | null }
+export type DiffStatus = "added" | "removed" | "modified";
+export interface DiffSummary {
+  added: number; removed: number; modified: number; unchanged: number;
+  columns: { name: string; changedCells: number }[];
+  schemaChanges: { kind: "added" | "removed" | "renamed" | "retyped"; column: string; detail?: string }[];
+}
+export interface DiffPageOptions { after?: string | null; limit?: number; statuses?: DiffStatus[]; columns?: string[] }
+export interface DiffPage {
+  columns: string[];
+  rows: { status: DiffStatus; rowId: number; changed: string[]; before: unknown[] | null; after: unknown[] | null }[];
+  nextCursor: string | null;
+}
+export interface StorageInfo { files: number; bytes: number; usageBytes: number; quotaBytes: number }
+export interface MemoryInfo { duckdbBytes: number; tables: { name: string; bytes: number }[] }
+"#;
+
+#[wasm_bindgen(
+    inline_js = "export function default_bundle_folder() { return new URL('../../duckdb/', import.meta.url).href; }"
+)]
+extern "C" {
+    /// `pkg/duckdb/`, where the build copies DuckDB-WASM's eh worker and wasm (this inline
+    /// snippet lives at `pkg/snippets/<crate>/inline0.js`).
+    fn default_bundle_folder() -> String;
+}
+
+/// The store of a workspace: OPFS, or RAM for `storage: "memory"`.
+#[derive(Debug)]
+pub enum AnyStore {
+    /// `duckline/<name>/` in OPFS.
+    Opfs(OpfsStore),
+    /// In RAM; lost with the page.
+    Memory(MemoryStore),
+}
+
+impl Store for AnyStore {
+    async fn list(&self) -> Result<Vec<String>> {
+        match self {
+            Self::Opfs(s) => s.list().await,
+            Self::Memory(s) => s.list().await,
+        }
+    }
+    async fn read(&self, path: &str) -> Result<Vec<u8>> {
+        match self {
+            Self::Opfs(s) => s.read(path).await,
+            Self::Memory(s) => s.read(path).await,
+        }
+    }
+    async fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        match self {
+            Self::Opfs(s) => s.write(path, bytes).await,
+            Self::Memory(s) => s.write(path, bytes).await,
+        }
+    }
+    async fn delete(&self, path: &str) -> Result<()> {
+        match self {
+            Self::Opfs(s) => s.delete(path).await,
+            Self::Memory(s) => s.delete(path).await,
+        }
+    }
+    async fn size(&self, path: &str) -> Result<u64> {
+        match self {
+            Self::Opfs(s) => s.size(path).await,
+            Self::Memory(s) => s.size(path).await,
+        }
+    }
+}
+
+type Core = duckline_core::Workspace<WasmEngine, AnyStore>;
+
+/// Shared state of the JS objects of one workspace.
+struct Shared {
+    core: Core,
+    lock: RefCell<Option<WorkspaceLock>>,
+    persistent: bool,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| to_js_error(Error::Engine(format!("encoding a result: {e}"))))
+}
+
+/// Decodes an optional options object (`undefined`/`null` -> default).
+fn from_js<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Error::InvalidCommand(format!("{what}: {e}")))?;
+    serde_json::from_value(json).map_err(|e| Error::InvalidCommand(format!("{what}: {e}")))
+}
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    if object.is_object() {
+        js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// `Uint8Array | ArrayBuffer | Blob | File` -> bytes (one copy into wasm memory).
+async fn bytes_of(data: JsValue) -> Result<Vec<u8>> {
+    if let Some(a) = data.dyn_ref::<Uint8Array>() {
+        return Ok(a.to_vec());
+    }
+    if data.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(Uint8Array::new(&data).to_vec());
+    }
+    if let Some(blob) = data.dyn_ref::<web_sys::Blob>() {
+        let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|e| Error::InvalidInput(format!("cannot read the file: {e:?}")))?;
+        return Ok(Uint8Array::new(&buffer).to_vec());
+    }
+    Err(Error::InvalidInput(
+        "data must be a Uint8Array, ArrayBuffer, Blob or File".into(),
+    ))
+}
+
+fn promise<F, T>(future: F) -> Promise
+where
+    F: std::future::Future<Output = Result<T, JsValue>> + 'static,
+    T: Into<JsValue>,
+{
+    future_to_promise(async move { future.await.map(Into::into) })
+}
+
+/// A workspace: named tables with timelines, persisted in OPFS (`duckline/<name>/`).
+#[wasm_bindgen]
+pub struct Workspace {
+    shared: Rc<Shared>,
+}
+
+#[wasm_bindgen]
+impl Workspace {
+    /// Opens (or creates) a workspace and restores its tables: metadata at once, data on first use.
+    /// Takes the workspace's Web Lock: a second tab gets `WorkspaceBusy`.
+    ///
+    /// Errors (`code`): `WorkspaceBusy`, `Unsupported` (no OPFS with `storage: "opfs"`),
+    /// `InvalidCommand` (bad options), `Engine` (DuckDB-WASM failed to start).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Workspace>")]
+    pub fn open(
+        #[wasm_bindgen(unchecked_param_type = "WorkspaceOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        promise(async move { open(options).await.map_err(to_js_error) })
+    }
+
+    /// The workspace name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.shared.core.name().to_owned()
+    }
+
+    /// Every table, in creation order. Errors: none but `NotFound` after `close()`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<TableInfo[]>")]
+    pub fn tables(&self) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move { to_js(&s.core.tables().await.map_err(to_js_error)?) })
+    }
+
+    /// The table named `name`. Errors: `NotFound`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Table>")]
+    pub fn table(&self, name: String) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            let id = s.core.table_id(&name).await.map_err(to_js_error)?;
+            Ok(Table {
+                shared: s,
+                id,
+                name,
+            })
+        })
+    }
+
+    /// Imports CSV (`Uint8Array | Blob | File`) as a new table; durable when it resolves.
+    ///
+    /// Errors: `TableExists`, `InvalidInput` (empty, binary or malformed CSV, DuckDB's reason in
+    /// the message), `InvalidCommand` (bad options), `StorageFull`.
+    #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "Promise<Table>")]
+    pub fn import_csv(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CsvOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            let run = async {
+                let options: CsvOptions = from_js(options, "CsvOptions")?;
+                let bytes = bytes_of(data).await?;
+                s.core.import_csv(&name, bytes, &options).await
+            };
+            let id = run.await.map_err(to_js_error)?;
+            Ok(Table {
+                shared: s,
+                id,
+                name,
+            })
+        })
+    }
+
+    /// Imports a Parquet file (decoded in Rust) as a new table.
+    ///
+    /// Errors: `TableExists`, `InvalidInput`, `StorageFull`.
+    #[wasm_bindgen(js_name = importParquet, unchecked_return_type = "Promise<Table>")]
+    pub fn import_parquet(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
+    ) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            let run = async { s.core.import_parquet(&name, bytes_of(data).await?).await };
+            let id = run.await.map_err(to_js_error)?;
+            Ok(Table {
+                shared: s,
+                id,
+                name,
+            })
+        })
+    }
+
+    /// Drops a table and removes its files. Errors: `NotFound`.
+    #[wasm_bindgen(js_name = dropTable, unchecked_return_type = "Promise<void>")]
+    pub fn drop_table(&self, name: String) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            s.core.drop_table(&name).await.map_err(to_js_error)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Files and bytes in the workspace folder, plus the origin's `navigator.storage.estimate()`
+    /// usage and quota in bytes (for `storage: "memory"`: usage = bytes, quota 0).
+    #[wasm_bindgen(unchecked_return_type = "Promise<StorageInfo>")]
+    pub fn storage(&self) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            let run = async {
+                let figures = s.core.storage().await?;
+                let (usage, quota) = if s.persistent {
+                    storage_estimate().await?
+                } else {
+                    (figures.bytes, 0)
+                };
+                Ok::<_, Error>(serde_json::json!({
+                    "files": figures.files, "bytes": figures.bytes, "usageBytes": usage, "quotaBytes": quota
+                }))
+            };
+            to_js(&run.await.map_err(to_js_error)?)
+        })
+    }
+
+    /// DuckDB's own memory accounting (`duckdb_memory()`) and per loaded table its size, in bytes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<MemoryInfo>")]
+    pub fn memory(&self) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move { to_js(&s.core.memory().await.map_err(to_js_error)?) })
+    }
+
+    /// Frees the workspace's tables in DuckDB and releases its Web Lock; files stay for the next
+    /// `open`. Later calls reject with `NotFound`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn close(&self) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            s.core.close().await.map_err(to_js_error)?;
+            if let Some(lock) = s.lock.borrow_mut().take() {
+                lock.release();
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+async fn open(options: JsValue) -> Result<Workspace> {
+    let name = field(&options, "name")
+        .as_string()
+        .unwrap_or_else(|| "default".into());
+    let storage = field(&options, "storage")
+        .as_string()
+        .unwrap_or_else(|| "opfs".into());
+    let memory_limit_mb = match field(&options, "memoryLimitMb").as_f64() {
+        None => None,
+        Some(mb) if mb >= 1.0 && mb <= f64::from(u32::MAX) => Some(mb as u32),
+        Some(mb) => {
+            return Err(Error::InvalidCommand(format!(
+                "memoryLimitMb must be positive, got {mb}"
+            )));
+        }
+    };
+    let engine_options = EngineOptions {
+        memory_limit_mb,
+        instantiate_timeout_ms: Some(120_000),
+    };
+    let (store, lock, persistent) = match storage.as_str() {
+        "opfs" => {
+            if !opfs_available() {
+                return Err(Error::Unsupported(
+                    "this browser has no Origin Private File System".into(),
+                ));
+            }
+            let lock = WorkspaceLock::acquire(&name).await?;
+            (
+                AnyStore::Opfs(OpfsStore::open(&name).await?),
+                Some(lock),
+                true,
+            )
+        }
+        "memory" => (AnyStore::Memory(MemoryStore::new()), None, false),
+        other => {
+            return Err(Error::InvalidCommand(format!(
+                "storage must be \"opfs\" or \"memory\", got {other:?}"
+            )));
+        }
+    };
+    let duckdb = field(&options, "duckdb");
+    let engine = if duckdb.is_undefined() || duckdb.is_null() {
+        let bundles = field(&options, "duckdbBundles");
+        let bundles = match (
+            field(&bundles, "mainModule").as_string(),
+            field(&bundles, "mainWorker").as_string(),
+        ) {
+            (Some(main_module), Some(main_worker)) => DuckDbBundles {
+                main_module,
+                main_worker,
+            },
+            _ => DuckDbBundles::in_folder(&default_bundle_folder()),
+        };
+        WasmEngine::from_bundles(&bundles, &engine_options).await?
+    } else {
+        WasmEngine::from_duckdb(duckdb, &engine_options).await?
+    };
+    let core = duckline_core::Workspace::open(&name, engine, store).await?;
+    Ok(Workspace {
+        shared: Rc::new(Shared {
+            core,
+            lock: RefCell::new(lock),
+            persistent,
+        }),
+    })
+}
+
+/// A table of a workspace: apply commands as steps, undo/redo, page rows, diff.
+#[wasm_bindgen]
+pub struct Table {
+    shared: Rc<Shared>,
+    id: u32,
+    name: String,
+}
+
+#[wasm_bindgen]
+impl Table {
+    /// The table name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    /// Rows, columns, position and step count. Errors: `NotFound` if the table was dropped.
+    #[wasm_bindgen(unchecked_return_type = "Promise<TableInfo>")]
+    pub fn info(&self) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move { to_js(&s.core.table_info(id).await.map_err(to_js_error)?) })
+    }
+
+    /// Applies a command (COMMANDS.md) as a new step; durable when it resolves. A `signal` already
+    /// aborted rejects with `Cancelled` before anything runs; `onProgress` is not called yet.
+    ///
+    /// Errors: `InvalidCommand`, `NotFound`, `Cancelled`, `StorageFull`, `Engine`; after any
+    /// rejection the table, its timeline and its files are as before.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StepInfo>")]
+    pub fn apply(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ApplyOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                if field(&field(&options, "signal"), "aborted").as_bool() == Some(true) {
+                    return Err(Error::Cancelled);
+                }
+                let command: serde_json::Value = serde_wasm_bindgen::from_value(command)
+                    .map_err(|e| Error::InvalidCommand(format!("command: {e}")))?;
+                s.core.apply(id, command).await
+            };
+            to_js(&run.await.map_err(to_js_error)?)
+        })
+    }
+
+    /// Undoes the step before the position; resolves to that step, or `null` at position 0.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StepInfo | null>")]
+    pub fn undo(&self) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move { to_js(&s.core.undo(id).await.map_err(to_js_error)?) })
+    }
+
+    /// Redoes the step after the position; resolves to that step, or `null` at the end.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StepInfo | null>")]
+    pub fn redo(&self) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move { to_js(&s.core.redo(id).await.map_err(to_js_error)?) })
+    }
+
+    /// Moves to `position` (0 = as imported). Errors: `InvalidCommand` beyond the timeline.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn goto(&self, position: u32) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            s.core
+                .goto(id, position as usize)
+                .await
+                .map_err(to_js_error)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// The timeline: position and every step (steps after the position are redoable).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Timeline>")]
+    pub fn timeline(&self) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move { to_js(&s.core.timeline(id).await.map_err(to_js_error)?) })
+    }
+
+    /// A keyset page of rows in display order (default 500 rows, at most 10,000).
+    /// Errors: `NotFound` (column), `InvalidCommand` (cursor, limit).
+    #[wasm_bindgen(unchecked_return_type = "Promise<RowPage>")]
+    pub fn rows(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RowsOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                let options: RowsOptions = from_js(options, "RowsOptions")?;
+                s.core.rows(id, &options).await
+            };
+            to_js(&run.await.map_err(to_js_error)?)
+        })
+    }
+
+    /// A page of rows starting at row position `index` (0-based), for scrollbar jumps.
+    #[wasm_bindgen(js_name = rowsAt, unchecked_return_type = "Promise<RowPage>")]
+    pub fn rows_at(
+        &self,
+        index: f64,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ limit?: number; columns?: string[] } | undefined"
+        )]
+        options: JsValue,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                if !(index >= 0.0 && index.fract() == 0.0) {
+                    return Err(Error::InvalidCommand(format!(
+                        "index must be a whole number >= 0, got {index}"
+                    )));
+                }
+                let options: RowsOptions = from_js(options, "RowsOptions")?;
+                s.core.rows_at(id, index as u64, &options).await
+            };
+            to_js(&run.await.map_err(to_js_error)?)
+        })
+    }
+
+    /// The diff of the state at step `from` (default 0, the import) against the current state.
+    /// Errors: `InvalidCommand` (`from` beyond the timeline), `Engine`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Diff>")]
+    pub fn diff(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ from?: number } | undefined")] options: JsValue,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                let from = field(&options, "from").as_f64().unwrap_or(0.0);
+                if !(from >= 0.0 && from.fract() == 0.0) {
+                    return Err(Error::InvalidCommand(format!(
+                        "from must be a whole number >= 0, got {from}"
+                    )));
+                }
+                let diff_id = s.core.diff(id, from as usize).await?;
+                let summary = s.core.diff_summary(diff_id).await?;
+                Ok((diff_id, summary))
+            };
+            let (diff_id, summary) = run.await.map_err(to_js_error)?;
+            Ok(Diff {
+                shared: s,
+                id: diff_id,
+                summary: to_js(&summary)?,
+            })
+        })
+    }
+}
+
+/// A diff between two states of a table: summary and keyset pages of changed rows.
+#[wasm_bindgen]
+pub struct Diff {
+    shared: Rc<Shared>,
+    id: u32,
+    summary: JsValue,
+}
+
+#[wasm_bindgen]
+impl Diff {
+    /// Counts of added, removed, modified and unchanged rows, changed cells per column, schema
+    /// changes.
+    #[wasm_bindgen(getter, unchecked_return_type = "DiffSummary")]
+    pub fn summary(&self) -> JsValue {
+        self.summary.clone()
+    }
+
+    /// A keyset page of changed rows in display order (removed rows where they were).
+    /// Errors: `NotFound` (closed or stale diff, unknown column), `InvalidCommand` (cursor, limit).
+    #[wasm_bindgen(unchecked_return_type = "Promise<DiffPage>")]
+    pub fn page(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DiffPageOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                let options: DiffPageOptions = from_js(options, "DiffPageOptions")?;
+                s.core.diff_page(id, &options).await
+            };
+            to_js(&run.await.map_err(to_js_error)?)
+        })
+    }
+
+    /// A page starting at position `index` among the changed rows (0-based).
+    #[wasm_bindgen(js_name = pageAt, unchecked_return_type = "Promise<DiffPage>")]
+    pub fn page_at(
+        &self,
+        index: f64,
+        #[wasm_bindgen(unchecked_param_type = "DiffPageOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                if !(index >= 0.0 && index.fract() == 0.0) {
+                    return Err(Error::InvalidCommand(format!(
+                        "index must be a whole number >= 0, got {index}"
+                    )));
+                }
+                let options: DiffPageOptions = from_js(options, "DiffPageOptions")?;
+                s.core.diff_page_at(id, index as u64, &options).await
+            };
+            to_js(&run.await.map_err(to_js_error)?)
+        })
+    }
+
+    /// Frees the diff's temp tables.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn close(&self) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            s.core.diff_close(id).await.map_err(to_js_error)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
