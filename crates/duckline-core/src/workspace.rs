@@ -108,7 +108,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .iter()
             .filter_map(|f| Manifest::generation_of(f).map(|g| (g, f)))
             .collect();
-        manifests.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        manifests.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
         let mut manifest = None;
         for (_, path) in &manifests {
             if let Ok(bytes) = store.read(path).await
@@ -1702,7 +1702,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
