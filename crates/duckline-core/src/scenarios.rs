@@ -191,6 +191,32 @@ pub async fn import_and_pages<H: Harness>(h: &H) {
     assert_eq!(narrow.columns, ["city"]);
     assert_eq!(narrow.rows[0], [json!("  boston")]);
     assert!(narrow.next_cursor.is_some());
+    let memory = ws.memory().await.expect("memory");
+    assert!(memory.duckdb_bytes > 0);
+    assert_eq!(memory.tables.len(), 1);
+    assert!(
+        memory.tables[0].bytes > 0 && memory.tables[0].bytes <= memory.duckdb_bytes,
+        "{memory:?}"
+    );
+    let storage = ws.storage().await.expect("storage");
+    assert_eq!(storage.files, files(&h.store().await).await.len() as u64);
+    ws.drop_table("people").await.expect("drop");
+    assert!(ws.tables().await.expect("tables").is_empty());
+    assert_eq!(
+        files(&h.store().await)
+            .await
+            .iter()
+            .filter(|(f, _)| f.starts_with("tables/"))
+            .count(),
+        0,
+        "its files are gone"
+    );
+    ws.close().await.expect("close");
+    assert_eq!(
+        ws.tables().await.unwrap_err().code(),
+        ErrorCode::NotFound,
+        "closed"
+    );
 }
 
 /// One command's expected effect: the command and a check of the snapshot after it.
