@@ -20,7 +20,10 @@ import {
   watchPage,
 } from './helpers.mjs';
 
-const MOCK = path.join(REPO_ROOT, 'tests/e2e/mock-pkg');
+// E2E_PAGE_PKG_DIR=pkg runs these page checks against the real package instead.
+const MOCK = process.env.E2E_PAGE_PKG_DIR
+  ? path.resolve(process.env.E2E_PAGE_PKG_DIR)
+  : path.join(REPO_ROOT, 'tests/e2e/mock-pkg');
 let server;
 let browser;
 let page;
@@ -62,6 +65,10 @@ async function settle() {
 
 test('grid: scrollbar jumps use rowsAt, scrolling on uses rows({ after }), rows line up', async () => {
   const scroller = page.locator('[data-testid="grid-scroll"]');
+  // Right after an import, row ids follow the display order: id = index + offset.
+  const top = await renderedRows();
+  const offset = top[0].rowId - top[0].index;
+  for (const r of top) assert.equal(r.rowId, r.index + offset);
   // Jump to the middle of the table (like dragging the scrollbar).
   await scroller.evaluate((el) => {
     el.scrollTop = el.scrollHeight / 2;
@@ -69,8 +76,7 @@ test('grid: scrollbar jumps use rowsAt, scrolling on uses rows({ after }), rows 
   await settle();
   let rows = await renderedRows();
   assert.ok(rows.length > 10, 'rows are rendered after the jump');
-  // The mock's row ids are the import positions, so index and id must agree.
-  for (const r of rows) assert.equal(r.rowId, r.index);
+  for (const r of rows) assert.equal(r.rowId, r.index + offset);
   const mid = rows[0].index;
   assert.ok(mid > 100_000 && mid < 250_000, `middle row ${mid}`);
   const jumpFetches = await page.evaluate(() => window.__duckline.metrics.timings.filter((t) => t.label === 'grid.rowsAt').length);
@@ -85,7 +91,7 @@ test('grid: scrollbar jumps use rowsAt, scrolling on uses rows({ after }), rows 
   const afterCount = await page.evaluate(() => window.__duckline.metrics.timings.filter((t) => t.label === 'grid.rows').length);
   assert.ok(afterCount > before, 'sequential scrolling used rows({ after })');
   rows = await renderedRows();
-  for (const r of rows) assert.equal(r.rowId, r.index);
+  for (const r of rows) assert.equal(r.rowId, r.index + offset);
 
   // "Go to row" and the info line.
   await page.fill('[data-testid="grid-goto"]', '300000');
@@ -232,7 +238,8 @@ test('file import; tables taller than the browser allows: "Go to row" moves the 
     await settle();
     const rows = await renderedRows();
     assert.ok(rows.some((r) => r.index === 689_999), 'row 690,000 is rendered');
-    for (const r of rows) assert.equal(r.rowId, r.index);
+    const offset = rows[0].rowId - rows[0].index;
+    for (const r of rows) assert.equal(r.rowId, r.index + offset);
     const label = await page.textContent('[data-testid="cell"][data-row="689999"][data-col="label"]');
     assert.equal(label, 'r689999');
     assert.match(await page.textContent('[data-testid="grid-info"]'), /^Rows 690,000–/);

@@ -211,12 +211,53 @@ pub async fn import_and_pages<H: Harness>(h: &H) {
         0,
         "its files are gone"
     );
+    let parquet = parquet_fixture();
+    let pq = ws
+        .import_parquet("from_parquet", parquet)
+        .await
+        .expect("import parquet");
+    let s = snapshot(&ws, pq, 2).await;
+    let types: Vec<&str> = s
+        .info
+        .columns
+        .iter()
+        .map(|c| c.data_type.as_str())
+        .collect();
+    assert_eq!(types, ["BIGINT", "VARCHAR", "DATE"]);
+    assert_eq!(
+        s.rows,
+        [
+            (1, vec![json!(10), json!("a"), json!("2024-02-29")]),
+            (2, vec![json!(20), Value::Null, Value::Null]),
+            (3, vec![json!(30), json!("ç"), json!("1970-01-01")]),
+        ]
+    );
     ws.close().await.expect("close");
     assert_eq!(
         ws.tables().await.unwrap_err().code(),
         ErrorCode::NotFound,
         "closed"
     );
+}
+
+/// A small Parquet file written by our own writer: `id BIGINT, name VARCHAR, day DATE`.
+fn parquet_fixture() -> Vec<u8> {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("id", Arc::new(Int64Array::from(vec![10, 20, 30]))),
+        (
+            "name",
+            Arc::new(StringArray::from(vec![Some("a"), None, Some("ç")])),
+        ),
+        (
+            "day",
+            Arc::new(Date32Array::from(vec![Some(19_782), None, Some(0)])),
+        ),
+    ];
+    let batch = RecordBatch::try_from_iter(columns).expect("batch");
+    crate::parquet_io::encode(&[batch]).expect("encode")
 }
 
 /// One command's expected effect: the command and a check of the snapshot after it.
