@@ -153,6 +153,14 @@ export class Grid {
     this.scheduleRender();
   }
 
+  /** Forgets the selected row (e.g. after it was deleted). */
+  clearSelection() {
+    if (this.selectedRowId === null) return;
+    this.selectedRowId = null;
+    this.render();
+    this.onSelect(null);
+  }
+
   /** The row currently selected by a click (its row id), or null. */
   get selected() {
     return this.selectedRowId;

@@ -268,6 +268,7 @@ function applyCommand(command, messageEl) {
           }),
         );
         showMessage(messageEl, describeStep(step, previous));
+        if (command.op === 'delete_rows' && command.rowIds.includes(grid.selected)) grid.clearSelection();
         messageEl.dataset.stepIndex = String(step.index);
         failed = false;
       } finally {

@@ -41,7 +41,7 @@ export class TimelineView {
             'data-bytes-written': String(step.bytesWritten),
             'data-tier': String(step.tier),
           },
-          h('span', { class: 'step-label', 'data-testid': 'step-label', text: step.label }),
+          h('span', { class: 'step-head' }, h('span', { class: 'step-index', text: `${index}.` }), h('span', { class: 'step-label', 'data-testid': 'step-label', text: step.label })),
           h(
             'span',
             { class: 'step-figures' },
