@@ -111,8 +111,10 @@ function renderTableHead() {
   const hasTable = Boolean(state.table);
   el.undo.disabled = !hasTable || !timeline || timeline.position === 0;
   el.redo.disabled = !hasTable || !timeline || timeline.position >= timeline.steps.length;
-  el.exportCsv.disabled = !hasTable;
-  el.exportParquet.disabled = !hasTable;
+  // Export arrives with the full command catalogue; until the package has it, the buttons hide.
+  const canExport = hasTable && typeof state.table.export === 'function';
+  el.exportCsv.hidden = el.exportParquet.hidden = !canExport;
+  el.exportCsv.disabled = el.exportParquet.disabled = !canExport;
   el.dropTable.disabled = !hasTable;
   forms.setEnabled(hasTable);
 }

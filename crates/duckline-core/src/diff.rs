@@ -52,13 +52,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// Builds the diff of the state at position `from` against the current state and returns its
     /// id. `from` may be any position of the timeline, before or after the current one.
     ///
-    /// Errors: [`Error::NotFound`] (table), [`Error::InvalidCommand`] (`from` beyond the timeline),
+    /// Errors: [`Error::NotFound`] (table, or `from` beyond the timeline: an unknown step),
     /// [`Error::Engine`].
     pub async fn diff(&self, table_id: u32, from: usize) -> Result<u32> {
         let mut st = self.lock().await?;
         let entry = st.entry(table_id)?.clone();
         if from > entry.steps.len() {
-            return Err(Error::InvalidCommand(format!(
+            return Err(Error::NotFound(format!(
                 "from {from} is beyond the timeline (0..={})",
                 entry.steps.len()
             )));

@@ -1298,13 +1298,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// Moves the table to `position` (0 = as imported) by applying inverse or forward deltas,
     /// never by replaying SQL; durable when it returns.
     ///
-    /// Errors: [`Error::InvalidCommand`] for a position beyond the timeline, else as
-    /// [`Workspace::undo`].
+    /// Errors: [`Error::NotFound`] for a position beyond the timeline (API.md: unknown step), else
+    /// as [`Workspace::undo`].
     pub async fn goto(&self, table_id: u32, position: usize) -> Result<()> {
         let mut st = self.lock().await?;
         let entry = st.entry(table_id)?.clone();
         if position > entry.steps.len() {
-            return Err(Error::InvalidCommand(format!(
+            return Err(Error::NotFound(format!(
                 "position {position} is beyond the timeline (0..={})",
                 entry.steps.len()
             )));

@@ -146,18 +146,23 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| to_js_error(Error::Engine(format!("encoding a result: {e}"))))
 }
 
-/// Decodes an optional options object (`undefined`/`null` -> default).
-fn from_js<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T> {
-    if value.is_undefined() || value.is_null() {
+/// Decodes an optional options object (absent, `undefined` or `null` -> default).
+fn from_js<T: DeserializeOwned + Default>(value: Option<JsValue>, what: &str) -> Result<T> {
+    let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(T::default());
-    }
+    };
     let json: serde_json::Value = serde_wasm_bindgen::from_value(value)
         .map_err(|e| Error::InvalidCommand(format!("{what}: {e}")))?;
     serde_json::from_value(json).map_err(|e| Error::InvalidCommand(format!("{what}: {e}")))
 }
 
 fn field(object: &JsValue, name: &str) -> JsValue {
-    if object.is_object() {
+    field_of(Some(object), name)
+}
+
+/// Property `name` of an optional options object, `undefined` when absent.
+fn field_of(object: Option<&JsValue>, name: &str) -> JsValue {
+    if let Some(object) = object.filter(|o| o.is_object()) {
         js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
     } else {
         JsValue::UNDEFINED
@@ -206,7 +211,7 @@ impl Workspace {
     /// `InvalidCommand` (bad options), `Engine` (DuckDB-WASM failed to start).
     #[wasm_bindgen(unchecked_return_type = "Promise<Workspace>")]
     pub fn open(
-        #[wasm_bindgen(unchecked_param_type = "WorkspaceOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WorkspaceOptions")] options: Option<JsValue>,
     ) -> Promise {
         promise(async move { open(options).await.map_err(to_js_error) })
     }
@@ -247,7 +252,7 @@ impl Workspace {
         &self,
         name: String,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CsvOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CsvOptions")] options: Option<JsValue>,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
         promise(async move {
@@ -339,7 +344,8 @@ impl Workspace {
     }
 }
 
-async fn open(options: JsValue) -> Result<Workspace> {
+async fn open(options: Option<JsValue>) -> Result<Workspace> {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
     let name = field(&options, "name")
         .as_string()
         .unwrap_or_else(|| "default".into());
@@ -439,12 +445,12 @@ impl Table {
     pub fn apply(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ApplyOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         promise(async move {
             let run = async {
-                if field(&field(&options, "signal"), "aborted").as_bool() == Some(true) {
+                if field(&field_of(options.as_ref(), "signal"), "aborted").as_bool() == Some(true) {
                     return Err(Error::Cancelled);
                 }
                 let command: serde_json::Value = serde_wasm_bindgen::from_value(command)
@@ -494,7 +500,7 @@ impl Table {
     #[wasm_bindgen(unchecked_return_type = "Promise<RowPage>")]
     pub fn rows(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RowsOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RowsOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         promise(async move {
@@ -511,10 +517,8 @@ impl Table {
     pub fn rows_at(
         &self,
         index: f64,
-        #[wasm_bindgen(
-            unchecked_param_type = "{ limit?: number; columns?: string[] } | undefined"
-        )]
-        options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ limit?: number; columns?: string[] }")]
+        options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         promise(async move {
@@ -536,12 +540,12 @@ impl Table {
     #[wasm_bindgen(unchecked_return_type = "Promise<Diff>")]
     pub fn diff(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ from?: number } | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ from?: number }")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         promise(async move {
             let run = async {
-                let from = field(&options, "from").as_f64().unwrap_or(0.0);
+                let from = field_of(options.as_ref(), "from").as_f64().unwrap_or(0.0);
                 if !(from >= 0.0 && from.fract() == 0.0) {
                     return Err(Error::InvalidCommand(format!(
                         "from must be a whole number >= 0, got {from}"
@@ -583,7 +587,7 @@ impl Diff {
     #[wasm_bindgen(unchecked_return_type = "Promise<DiffPage>")]
     pub fn page(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "DiffPageOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DiffPageOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         promise(async move {
@@ -600,7 +604,7 @@ impl Diff {
     pub fn page_at(
         &self,
         index: f64,
-        #[wasm_bindgen(unchecked_param_type = "DiffPageOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DiffPageOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         promise(async move {
