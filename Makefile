@@ -38,6 +38,9 @@ pkg: assets
 	mkdir -p pkg/duckdb
 	bash scripts/build-js-assets.sh pkg/duckdb
 	node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));p.name="duckline";require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")'
+	# wasm-bindgen drops the `?` of an optional parameter whose type is given with
+	# unchecked_param_type; every `options` parameter of API.md is optional.
+	sed -i -E 's/([(,] ?)options: /\1options?: /g' pkg/duckline.d.ts
 
 www:
 	node www/build.mjs
