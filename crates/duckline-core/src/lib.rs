@@ -40,6 +40,7 @@ pub mod sql;
 pub mod store;
 pub mod values;
 mod workspace;
+mod workspace_ops;
 
 pub use command::Command;
 pub use engine::Engine;
@@ -47,3 +48,4 @@ pub use error::{Error, ErrorCode, Result};
 pub use memory_store::MemoryStore;
 pub use store::Store;
 pub use workspace::{DEFAULT_PAGE_ROW_COUNT, MAX_PAGE_ROW_COUNT, Workspace};
+pub use workspace_ops::JoinKind;

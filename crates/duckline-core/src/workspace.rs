@@ -304,7 +304,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
 
     /// Creates `t<id>` from a relation (a table function call or a table name), adding the hidden
     /// row id and order key in source order.
-    async fn create_from_source(
+    pub(crate) async fn create_from_source(
         &self,
         table_id: u32,
         source: &str,
@@ -357,7 +357,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
 
     /// Writes the original chunks of a freshly created `t<id>` and commits it in a new manifest;
     /// on failure drops the table and deletes what was written.
-    async fn finish_import(
+    pub(crate) async fn finish_import(
         &self,
         st: &mut State,
         table_id: u32,
@@ -1568,7 +1568,7 @@ pub(crate) fn table_info(entry: &TableEntry) -> TableInfo {
     }
 }
 
-fn check_table_name(st: &State, name: &str) -> Result<()> {
+pub(crate) fn check_table_name(st: &State, name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(Error::InvalidCommand(
             "a table name must not be empty".into(),
