@@ -19,6 +19,7 @@ import { Grid } from './grid.js';
 import { CommandForms } from './forms.js';
 import { TimelineView } from './timeline.js';
 import { DiffView } from './diff.js';
+import { ClusterDialog } from './clusters.js';
 import { StoragePanel } from './storage.js';
 
 const WORKSPACE = 'demo';
@@ -52,6 +53,9 @@ const el = {
   selectedRowId: byTestId('selected-row-id'),
   exportCsv: byTestId('export-csv'),
   exportParquet: byTestId('export-parquet'),
+  recipeDownload: byTestId('recipe-download'),
+  recipeUpload: byTestId('recipe-upload'),
+  recipeFile: byTestId('recipe-file'),
   dropTable: byTestId('drop-table'),
   cancel: byTestId('cancel'),
   progress: byTestId('progress'),
@@ -68,6 +72,18 @@ const forms = new CommandForms(document.getElementById('command-forms'), {
   onApply: (command, messageEl) => applyCommand(command, messageEl),
   getSelectedRowId: () => grid.selected,
 });
+const clusterDialog = new ClusterDialog(document.getElementById('clusters'), {
+  onFind: (query, messageEl) => findClusters(query, messageEl),
+  onMerge: (command, messageEl) => applyCommand(command, messageEl),
+});
+const openClusters = h('button', {
+  type: 'button',
+  'data-testid': 'open-clusters',
+  text: 'Cluster & merge values…',
+  hidden: true,
+  onclick: () => clusterDialog.open(),
+});
+forms.extra.append(openClusters);
 const timelineView = new TimelineView(document.getElementById('timeline'), {
   onGoto: (position) => gotoPosition(position),
 });
@@ -111,12 +127,29 @@ function renderTableHead() {
   const hasTable = Boolean(state.table);
   el.undo.disabled = !hasTable || !timeline || timeline.position === 0;
   el.redo.disabled = !hasTable || !timeline || timeline.position >= timeline.steps.length;
-  // Export arrives with the full command catalogue; until the package has it, the buttons hide.
-  const canExport = hasTable && typeof state.table.export === 'function';
+  // Export, recipes and clusters arrive with the full command catalogue; until the package has
+  // them, their controls hide (feature detection: a missing member never breaks the page).
+  const canExport = hasTable && has(state.table, 'export');
   el.exportCsv.hidden = el.exportParquet.hidden = !canExport;
   el.exportCsv.disabled = el.exportParquet.disabled = !canExport;
+  const canRecipe = hasTable && has(state.table, 'recipe');
+  el.recipeDownload.hidden = el.recipeDownload.disabled = !canRecipe;
+  const canApplyRecipe = hasTable && has(state.table, 'applyRecipe');
+  el.recipeUpload.hidden = el.recipeUpload.disabled = !canApplyRecipe;
+  const canCluster = hasTable && has(state.table, 'clusters');
+  openClusters.hidden = openClusters.disabled = !canCluster;
+  if (!canCluster) clusterDialog.close();
   el.dropTable.disabled = !hasTable;
   forms.setEnabled(hasTable);
+}
+
+/** Whether `obj` has a callable member `name` (optional API members are feature-detected). */
+function has(obj, name) {
+  try {
+    return Boolean(obj) && typeof obj[name] === 'function';
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +176,7 @@ async function refreshTable({ keepScroll = true } = {}) {
   state.timeline = await timed('table.timeline', () => table.timeline());
   renderTableHead();
   forms.setColumns(state.info.columns);
+  clusterDialog.setColumns(state.info.columns);
   timelineView.render(state.timeline);
   await diffView.setTable(table, state.timeline);
   grid.setTable(table, state.info, { keepScroll });
@@ -151,6 +185,7 @@ async function refreshTable({ keepScroll = true } = {}) {
 
 async function openTable(table) {
   state.table = table;
+  clusterDialog.reset();
   localStorage.setItem(LAST_TABLE_KEY, table.name);
   el.selectedRowId.textContent = 'none';
   await refreshTable({ keepScroll: false });
@@ -273,6 +308,7 @@ function applyCommand(command, messageEl) {
         if (command.op === 'delete_rows' && command.rowIds.includes(grid.selected)) grid.clearSelection();
         messageEl.dataset.stepIndex = String(step.index);
         failed = false;
+        return true;
       } finally {
         state.abort = null;
         el.cancel.disabled = true;
@@ -314,16 +350,81 @@ function gotoPosition(position) {
 
 function exportTable(format) {
   const table = state.table;
-  if (!table) return undefined;
+  if (!table || !has(table, 'export')) return undefined;
   return run(`Exporting ${format}`, async () => {
+    clearError();
     const bytes = await timed(`export.${format}`, () => table.export(format));
     const type = format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet';
-    const url = URL.createObjectURL(new Blob([bytes], { type }));
-    const a = h('a', { href: url, download: `${table.name}.${format}` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    download(bytes, `${table.name}.${format}`, type);
+    showMessage(forms.message, `Exported ${table.name}.${format} (${fmtBytes(bytes?.byteLength ?? bytes?.length ?? 0)}).`);
+  }, { messageEl: forms.message });
+}
+
+/** Offers `bytes` as a file download named `name`. */
+function download(bytes, name, type) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function findClusters(query, messageEl) {
+  const table = state.table;
+  if (!table || !has(table, 'clusters')) return Promise.resolve(undefined);
+  return run(
+    `Finding clusters in ${query.column}`,
+    async () => {
+      clearError();
+      const clusters = await timed('table.clusters', () => table.clusters(query));
+      return Array.isArray(clusters) ? clusters : [];
+    },
+    { messageEl },
+  );
+}
+
+function downloadRecipe() {
+  const table = state.table;
+  if (!table || !has(table, 'recipe')) return undefined;
+  return run('Writing the recipe', async () => {
+    clearError();
+    const recipe = await timed('table.recipe', () => table.recipe());
+    download(`${JSON.stringify(recipe, null, 2)}\n`, `${table.name}.recipe.json`, 'application/json');
+    const n = Array.isArray(recipe?.steps) ? recipe.steps.length : 0;
+    showMessage(forms.message, `Recipe of ${table.name}: ${n} step${n === 1 ? '' : 's'} downloaded.`);
+  }, { messageEl: forms.message });
+}
+
+function uploadRecipe(file) {
+  const table = state.table;
+  if (!table || !has(table, 'applyRecipe')) return undefined;
+  const messageEl = forms.message;
+  return run(
+    `Applying recipe ${file.name}`,
+    async () => {
+      clearError();
+      let recipe;
+      try {
+        recipe = JSON.parse(await file.text());
+      } catch (err) {
+        const e = new Error(`${file.name} is not valid JSON: ${err.message}`);
+        e.code = 'InvalidInput';
+        throw e;
+      }
+      showMessage(messageEl, `Applying recipe ${file.name}…`);
+      try {
+        const steps = await timed('table.applyRecipe', () => table.applyRecipe(recipe));
+        const n = Array.isArray(steps) ? steps.length : 0;
+        showMessage(messageEl, `Applied recipe ${file.name}: ${n} step${n === 1 ? '' : 's'}.`);
+        messageEl.dataset.recipeSteps = String(n);
+      } finally {
+        await afterChange();
+      }
+    },
+    { messageEl },
+  ).finally(() => {
+    el.recipeFile.value = '';
   });
 }
 
@@ -371,6 +472,12 @@ el.undo.addEventListener('click', () => undoRedo('undo'));
 el.redo.addEventListener('click', () => undoRedo('redo'));
 el.exportCsv.addEventListener('click', () => exportTable('csv'));
 el.exportParquet.addEventListener('click', () => exportTable('parquet'));
+el.recipeDownload.addEventListener('click', () => downloadRecipe());
+el.recipeUpload.addEventListener('click', () => el.recipeFile.click());
+el.recipeFile.addEventListener('change', () => {
+  const file = el.recipeFile.files && el.recipeFile.files[0];
+  if (file) uploadRecipe(file);
+});
 el.dropTable.addEventListener('click', () => dropTable());
 el.cancel.addEventListener('click', () => state.abort && state.abort.abort());
 el.errorDismiss.addEventListener('click', () => clearError());
