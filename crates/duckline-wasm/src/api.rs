@@ -76,6 +76,7 @@ export interface DiffPage {
   rows: { status: DiffStatus; rowId: number; changed: string[]; before: unknown[] | null; after: unknown[] | null }[];
   nextCursor: string | null;
 }
+export interface JoinOptions { left: string; right: string; on: string[]; how: "inner" | "left" | "right" | "full" }
 export interface StorageInfo { files: number; bytes: number; usageBytes: number; quotaBytes: number }
 export interface MemoryInfo { duckdbBytes: number; tables: { name: string; bytes: number }[] }
 "#;
@@ -87,6 +88,23 @@ extern "C" {
     /// `pkg/duckdb/`, where the build copies DuckDB-WASM's eh worker and wasm (this inline
     /// snippet lives at `pkg/snippets/<crate>/inline0.js`).
     fn default_bundle_folder() -> String;
+}
+
+/// `ws.join` options (API.md).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinSpec {
+    left: String,
+    right: String,
+    on: Vec<String>,
+    how: String,
+}
+
+/// `ws.compare` options (API.md).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompareSpec {
+    keys: Vec<String>,
 }
 
 /// The store of a workspace: OPFS, or RAM for `storage: "memory"`.
@@ -287,6 +305,81 @@ impl Workspace {
                 shared: s,
                 id,
                 name,
+            })
+        })
+    }
+
+    /// Stacks the rows of `tables` into a new table `newName`; columns match by name and are NULL
+    /// where a table lacks them. Errors: `TableExists`, `NotFound`, `InvalidCommand`, `Engine`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Table>")]
+    pub fn stack(
+        &self,
+        #[wasm_bindgen(js_name = newName)] new_name: String,
+        tables: Vec<String>,
+    ) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            let id = s
+                .core
+                .stack(&new_name, &tables)
+                .await
+                .map_err(to_js_error)?;
+            Ok(Table {
+                shared: s,
+                id,
+                name: new_name,
+            })
+        })
+    }
+
+    /// Joins two tables on key columns into a new table `newName`; clashing right-hand names get
+    /// the suffix `_right`. Errors: `TableExists`, `NotFound`, `InvalidCommand`, `Engine`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Table>")]
+    pub fn join(
+        &self,
+        #[wasm_bindgen(js_name = newName)] new_name: String,
+        #[wasm_bindgen(unchecked_param_type = "JoinOptions")] options: JsValue,
+    ) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            let run = async {
+                let spec: JoinSpec = from_js(Some(options), "join options")?;
+                let how = duckline_core::JoinKind::parse(&spec.how)?;
+                s.core
+                    .join(&new_name, &spec.left, &spec.right, &spec.on, how)
+                    .await
+            };
+            let id = run.await.map_err(to_js_error)?;
+            Ok(Table {
+                shared: s,
+                id,
+                name: new_name,
+            })
+        })
+    }
+
+    /// Compares two tables matched by key columns (`left` = before, `right` = after).
+    /// Errors: `NotFound` (table, key), `InvalidInput` (duplicate keys, with their count),
+    /// `InvalidCommand` (no keys).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Diff>")]
+    pub fn compare(
+        &self,
+        left: String,
+        right: String,
+        #[wasm_bindgen(unchecked_param_type = "{ keys: string[] }")] options: JsValue,
+    ) -> Promise {
+        let s = Rc::clone(&self.shared);
+        promise(async move {
+            let run = async {
+                let spec: CompareSpec = from_js(Some(options), "compare options")?;
+                let diff_id = s.core.compare(&left, &right, &spec.keys).await?;
+                Ok((diff_id, s.core.diff_summary(diff_id).await?))
+            };
+            let (diff_id, summary) = run.await.map_err(to_js_error)?;
+            Ok(Diff {
+                shared: s,
+                id: diff_id,
+                summary: to_js(&summary)?,
             })
         })
     }
