@@ -210,6 +210,124 @@ test('forms: missing or ill-typed fields get a message and no call', { skip: SKI
   assert.equal(await currentError(page), null);
 });
 
+test('forms: each form builds the command of COMMANDS.md (parameters, defaults, types)', { skip: SKIP_ALL }, async () => {
+  await importPeople();
+  // Record what the page passes to table.apply (an own property shadows the package's method for
+  // this test only) and reject like the library does; nothing is applied.
+  await page.evaluate(() => {
+    window.__recorded = [];
+    window.__duckline.state.table.apply = async (command) => {
+      window.__recorded.push(command);
+      const err = new Error('recorded by the test');
+      err.code = 'InvalidCommand';
+      throw err;
+    };
+  });
+  const col = (name) => async (f) => f.locator('[name="column"]').selectOption(name);
+  const cases = [
+    ...['trim', 'collapse_spaces', 'lowercase', 'uppercase', 'title_case', 'sentence_case', 'remove_accents', 'remove_non_printable',
+      'unformat_currency', 'fix_negatives', 'fill_down', 'redact', 'mask', 'last4', 'year_only', 'delete_column',
+    ].map((op) => [op, col('name'), { op, column: 'name' }]),
+    ['replace', async (f) => {
+      await f.locator('[name="column"]').selectOption('city');
+      await f.locator('[name="find"]').fill('York');
+      await f.locator('[name="match"]').selectOption('regex');
+      await f.locator('[name="caseSensitive"]').uncheck();
+    }, { op: 'replace', column: 'city', find: 'York', replaceWith: '', match: 'regex', caseSensitive: false }],
+    ['replace_empty', async (f) => {
+      await f.locator('[name="column"]').selectOption('note');
+      await f.locator('[name="value"]').fill('n/a');
+    }, { op: 'replace_empty', column: 'note', value: 'n/a' }],
+    ['pad_zeros', async (f) => {
+      await f.locator('[name="column"]').selectOption('id');
+      await f.locator('[name="length"]').fill('7');
+    }, { op: 'pad_zeros', column: 'id', length: 7 }],
+    ['standardize_date', col('note'), { op: 'standardize_date', column: 'note' }],
+    ['standardize_date', async (f) => {
+      await f.locator('[name="order"]').selectOption('dmy');
+      await f.locator('[name="format"]').fill('%d.%m.%Y');
+    }, { op: 'standardize_date', column: 'note', order: 'dmy', format: '%d.%m.%Y' }],
+    ['calculate_age', async (f) => {
+      await f.locator('[name="column"]').selectOption('note');
+      await f.locator('[name="asOf"]').fill('2024-01-01');
+      await f.locator('[name="newColumn"]').fill('years');
+    }, { op: 'calculate_age', column: 'note', asOf: '2024-01-01', newColumn: 'years' }],
+    ['cast_type', async (f) => {
+      await f.locator('[name="column"]').selectOption('id');
+      await f.locator('[name="type"]').selectOption('VARCHAR');
+    }, { op: 'cast_type', column: 'id', type: 'VARCHAR' }],
+    ['edit_cell', async (f) => {
+      await f.locator('[name="rowId"]').fill('3');
+      await f.locator('[name="column"]').selectOption('id');
+      await f.locator('[name="value"]').fill('42');
+    }, { op: 'edit_cell', rowId: 3, column: 'id', value: 42 }],
+    ['edit_cell', async (f) => {
+      await f.locator('[name="column"]').selectOption('name');
+      await f.locator('[name="value-null"]').check();
+    }, { op: 'edit_cell', rowId: 3, column: 'name', value: null }],
+    ['hash', async (f) => {
+      await f.locator('[name="column"]').selectOption('name');
+      await f.locator('[name="secret"]').fill('s3cret');
+    }, { op: 'hash', column: 'name', secret: 's3cret' }],
+    ['split_column', async (f) => {
+      await f.locator('[name="column"]').selectOption('name');
+      await f.locator('[name="delimiter"]').fill(' ');
+      await f.locator('[name="maxParts"]').fill('2');
+    }, { op: 'split_column', column: 'name', delimiter: ' ', maxParts: 2 }],
+    ['combine_columns', async (f) => {
+      await f.locator('[name="columns"]').selectOption(['name', 'city']);
+      await f.locator('[name="separator"]').fill(', ');
+      await f.locator('[name="newColumn"]').fill('label');
+    }, { op: 'combine_columns', columns: ['name', 'city'], separator: ', ', newColumn: 'label' }],
+    ['add_column', async (f) => f.locator('[name="name"]').fill('extra'), { op: 'add_column', name: 'extra' }],
+    ['add_column', async (f) => {
+      await f.locator('[name="type"]').selectOption('INTEGER');
+      await f.locator('[name="value"]').fill('7');
+    }, { op: 'add_column', name: 'extra', type: 'INTEGER', value: 7 }],
+    ['rename_column', async (f) => {
+      await f.locator('[name="column"]').selectOption('note');
+      await f.locator('[name="newName"]').fill('remark');
+    }, { op: 'rename_column', column: 'note', newName: 'remark' }],
+    ['reorder_columns', async () => {}, { op: 'reorder_columns', columns: COLUMNS }],
+    ['remove_duplicates', async () => {}, { op: 'remove_duplicates' }],
+    ['delete_rows', async (f) => f.locator('[name="rowIds"]').fill('1, 2'), { op: 'delete_rows', rowIds: [1, 2] }],
+    ['insert_row', async (f) => {
+      await f.locator('[name="after"]').selectOption('top');
+      await f.locator('[name="values"]').fill('{"name": "Zed"}');
+    }, { op: 'insert_row', after: null, values: { name: 'Zed' } }],
+    ['filter_rows', async (f) => {
+      await f.locator('[name="column"]').selectOption('id');
+      await f.locator('[name="operator"]').selectOption('<=');
+      await f.locator('[name="value"]').fill('4');
+    }, { op: 'filter_rows', column: 'id', operator: '<=', value: 4, keep: true }],
+    ['filter_rows', async (f) => {
+      await f.locator('[name="column"]').selectOption('note');
+      await f.locator('[name="operator"]').selectOption('is_null');
+      await f.locator('[name="keep"]').uncheck();
+    }, { op: 'filter_rows', column: 'note', operator: 'is_null', keep: false }],
+    ['custom_sql', async (f) => f.locator('[name="sql"]').fill('DELETE FROM {table} WHERE id > 6'), { op: 'custom_sql', sql: 'DELETE FROM {table} WHERE id > 6' }],
+    ['mass_edit', async (f) => {
+      await f.locator('[name="column"]').selectOption('city');
+      await f.locator('[name="edits"]').fill('[{"from": ["new york", "NEW YORK"], "to": "New York"}]');
+    }, { op: 'mass_edit', column: 'city', edits: [{ from: ['new york', 'NEW YORK'], to: 'New York' }] }],
+    ['__json', async (f) => f.locator('[name="command"]').fill('{"op": "lowercase", "column": "city"}'), { op: 'lowercase', column: 'city' }],
+  ];
+  try {
+    for (const [op, fill, expected] of cases) {
+      const r = await submitForm(op, fill);
+      assert.equal(r.code, 'InvalidCommand', `${op}: ${r.text}`);
+      assert.match(r.text, /^InvalidCommand: recorded by the test/, `${op}: the rejection's code and message are shown`);
+      const sent = await page.evaluate(() => window.__recorded.at(-1));
+      assert.deepEqual(sent, expected, `${op} builds ${JSON.stringify(expected)}`);
+    }
+    assert.equal((await currentError(page))?.code, 'InvalidCommand', 'the error bar shows the code');
+  } finally {
+    await page.evaluate(() => delete window.__duckline.state.table.apply);
+    if (await currentError(page)) await page.click('[data-testid="error-dismiss"]');
+  }
+  assert.equal((await readTimeline(page)).position, 0, 'nothing was applied');
+});
+
 test('text: trim and collapse_spaces via their forms', { skip: SKIP_ALL }, async (t) => {
   await importPeople();
   let r = await submitForm('trim', async (f) => f.locator('[name="column"]').selectOption('name'));

@@ -91,7 +91,7 @@ export class ClusterDialog {
     if (!clusters) return; // rejected: the message shows code and text
     this.column = column;
     this.render(clusters);
-    this.showMessage(clusters.length ? `${fmtInt(clusters.length)} clusters in ${column}.` : `No clusters in ${column}.`);
+    this.showMessage(clusters.length ? `${fmtInt(clusters.length)} cluster${clusters.length === 1 ? '' : 's'} in ${column}.` : `No clusters in ${column}.`);
   }
 
   render(clusters) {
