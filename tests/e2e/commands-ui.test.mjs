@@ -473,6 +473,15 @@ test('clustering dialog: fingerprint clusters -> one mass_edit', { skip: SKIP_AL
   const cities = await columnValues('city');
   assert.deepEqual([...new Set(cities)].sort(), ['Boston, MA', 'Chicago', 'New York'].sort());
   assert.equal(cities.filter((c) => c === 'New York').length, 5);
+
+  // The n-gram method with a size: the merged column has nothing left to cluster.
+  await page.selectOption('[data-testid="clusters-method"]', 'ngram');
+  await page.fill('[data-testid="clusters-ngram-size"]', '3');
+  await page.click('[data-testid="clusters-find"]');
+  await waitIdle(page, LONG);
+  await assertNoError(page, 'clusters ngram');
+  assert.equal(await page.getAttribute('[data-testid="clusters-message"]', 'data-code'), null);
+  assert.equal(await page.locator('[data-testid="cluster"][data-key="new york"]').count(), 0);
 });
 
 test('recipe: download, then upload onto a fresh import (round trip)', { skip: SKIP_ALL }, async (t) => {

@@ -193,6 +193,8 @@ async function openTable(table) {
 }
 
 async function afterChange() {
+  // Found clusters describe the state they were found in; after any change they must be found again.
+  clusterDialog.reset();
   await refreshTable({ keepScroll: true });
   await refreshTables();
   await storagePanel.refresh(state.ws);
