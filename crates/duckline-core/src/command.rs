@@ -111,6 +111,242 @@ pub enum Command {
         /// New value (string, number, boolean or null).
         value: serde_json::Value,
     },
+
+    /// Every run of whitespace becomes one space (no trim).
+    CollapseSpaces {
+        /// Column name.
+        column: String,
+    },
+    /// Each whitespace-separated word: first character upper, rest lower.
+    TitleCase {
+        /// Column name.
+        column: String,
+    },
+    /// First character of the value upper, rest lower.
+    SentenceCase {
+        /// Column name.
+        column: String,
+    },
+    /// Decompose and drop combining marks.
+    RemoveAccents {
+        /// Column name.
+        column: String,
+    },
+    /// Drop control characters (Unicode Cc) and zero-width characters.
+    RemoveNonPrintable {
+        /// Column name.
+        column: String,
+    },
+    /// Find and replace (contains, exact or RE2 regex).
+    Replace {
+        /// Column name.
+        column: String,
+        /// Text (or pattern) to find.
+        find: String,
+        /// Replacement; `$1` inserts a regex group.
+        replace_with: String,
+        /// How `find` matches.
+        #[serde(rename = "match")]
+        match_mode: MatchMode,
+        /// Case-sensitive matching (default true).
+        #[serde(default = "default_true")]
+        case_sensitive: bool,
+    },
+    /// NULL, empty or whitespace-only cells become `value`.
+    ReplaceEmpty {
+        /// Column name.
+        column: String,
+        /// Replacement (string, number, boolean or null).
+        value: serde_json::Value,
+    },
+    /// Money text to DOUBLE.
+    UnformatCurrency {
+        /// Column name.
+        column: String,
+    },
+    /// `(500)` and `500-` to -500, as DOUBLE.
+    FixNegatives {
+        /// Column name.
+        column: String,
+    },
+    /// `TRY_CAST` to a type; failures become NULL with a warning.
+    CastType {
+        /// Column name.
+        column: String,
+        /// VARCHAR, BIGINT, INTEGER, DOUBLE, DECIMAL(p,s), BOOLEAN, DATE or TIMESTAMP.
+        #[serde(rename = "type")]
+        data_type: String,
+    },
+    /// NULL or empty cells take the last non-empty value above them.
+    FillDown {
+        /// Column name.
+        column: String,
+    },
+    /// Lowercase hex SHA-256 of `secret + value`.
+    Hash {
+        /// Column name.
+        column: String,
+        /// Secret prepended to every value.
+        secret: String,
+    },
+    /// Every non-NULL value becomes `[REDACTED]`.
+    Redact {
+        /// Column name.
+        column: String,
+    },
+    /// First and last character kept, the rest `*`.
+    Mask {
+        /// Column name.
+        column: String,
+    },
+    /// Every character but the last 4 becomes `*`.
+    Last4 {
+        /// Column name.
+        column: String,
+    },
+    /// Dates to January 1 of their year.
+    YearOnly {
+        /// Column name.
+        column: String,
+    },
+    /// A new VARCHAR column joining columns with a separator (NULL parts skipped).
+    CombineColumns {
+        /// Columns joined, in order.
+        columns: Vec<String>,
+        /// Separator (default one space).
+        #[serde(default = "default_separator")]
+        separator: String,
+        /// Name of the new column.
+        new_column: String,
+    },
+    /// A new column holding one constant value.
+    AddColumn {
+        /// Name of the new column.
+        name: String,
+        /// Its type (default VARCHAR).
+        #[serde(rename = "type", default = "default_varchar")]
+        data_type: String,
+        /// Its value (default NULL).
+        #[serde(default)]
+        value: serde_json::Value,
+    },
+    /// New column order (every column exactly once).
+    ReorderColumns {
+        /// All column names in their new order.
+        columns: Vec<String>,
+    },
+    /// Keep (or drop) the rows matching a condition on one column.
+    FilterRows {
+        /// Column name.
+        column: String,
+        /// Comparison.
+        operator: FilterOperator,
+        /// Operand (absent for `is_null` / `is_not_null`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<serde_json::Value>,
+        /// True keeps the matching rows, false drops them.
+        #[serde(default = "default_true")]
+        keep: bool,
+    },
+    /// Every cell equal to one of `from` becomes `to`.
+    MassEdit {
+        /// Column name.
+        column: String,
+        /// The edits, applied first match first.
+        edits: Vec<MassEditGroup>,
+    },
+}
+
+/// How `replace` matches `find` (COMMANDS.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// Every occurrence of the text.
+    Contains,
+    /// The whole value equals the text.
+    Exact,
+    /// RE2 pattern, every match.
+    Regex,
+}
+
+/// `filter_rows` operators (COMMANDS.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FilterOperator {
+    /// Equal.
+    #[serde(rename = "=")]
+    Eq,
+    /// Not equal.
+    #[serde(rename = "!=", alias = "<>")]
+    Ne,
+    /// Less than.
+    #[serde(rename = "<")]
+    Lt,
+    /// Less than or equal.
+    #[serde(rename = "<=")]
+    Le,
+    /// Greater than.
+    #[serde(rename = ">")]
+    Gt,
+    /// Greater than or equal.
+    #[serde(rename = ">=")]
+    Ge,
+    /// Text form contains the value.
+    #[serde(rename = "contains")]
+    Contains,
+    /// Text form starts with the value.
+    #[serde(rename = "starts_with")]
+    StartsWith,
+    /// Text form ends with the value.
+    #[serde(rename = "ends_with")]
+    EndsWith,
+    /// The cell is NULL.
+    #[serde(rename = "is_null")]
+    IsNull,
+    /// The cell is not NULL.
+    #[serde(rename = "is_not_null")]
+    IsNotNull,
+}
+
+impl FilterOperator {
+    /// The operator as written in commands, e.g. `>=`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Eq => "=",
+            Self::Ne => "!=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+            Self::Contains => "contains",
+            Self::StartsWith => "starts_with",
+            Self::EndsWith => "ends_with",
+            Self::IsNull => "is_null",
+            Self::IsNotNull => "is_not_null",
+        }
+    }
+}
+
+/// One group of a `mass_edit`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MassEditGroup {
+    /// Values replaced.
+    pub from: Vec<String>,
+    /// Their replacement.
+    pub to: String,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_separator() -> String {
+    " ".into()
+}
+
+fn default_varchar() -> String {
+    "VARCHAR".into()
 }
 
 /// What running a command does to the table, by delta kind (DESIGN.md, "Steps, deltas and undo").
@@ -211,6 +447,27 @@ impl Command {
             Self::DeleteRows { .. } => "delete_rows",
             Self::InsertRow { .. } => "insert_row",
             Self::EditCell { .. } => "edit_cell",
+            Self::CollapseSpaces { .. } => "collapse_spaces",
+            Self::TitleCase { .. } => "title_case",
+            Self::SentenceCase { .. } => "sentence_case",
+            Self::RemoveAccents { .. } => "remove_accents",
+            Self::RemoveNonPrintable { .. } => "remove_non_printable",
+            Self::Replace { .. } => "replace",
+            Self::ReplaceEmpty { .. } => "replace_empty",
+            Self::UnformatCurrency { .. } => "unformat_currency",
+            Self::FixNegatives { .. } => "fix_negatives",
+            Self::CastType { .. } => "cast_type",
+            Self::FillDown { .. } => "fill_down",
+            Self::Hash { .. } => "hash",
+            Self::Redact { .. } => "redact",
+            Self::Mask { .. } => "mask",
+            Self::Last4 { .. } => "last4",
+            Self::YearOnly { .. } => "year_only",
+            Self::CombineColumns { .. } => "combine_columns",
+            Self::AddColumn { .. } => "add_column",
+            Self::ReorderColumns { .. } => "reorder_columns",
+            Self::FilterRows { .. } => "filter_rows",
+            Self::MassEdit { .. } => "mass_edit",
         }
     }
 
@@ -218,8 +475,14 @@ impl Command {
     #[must_use]
     pub fn tier(&self) -> u8 {
         match self {
-            Self::RenameColumn { .. } | Self::DeleteColumn { .. } => 2,
-            Self::RemoveDuplicates { .. } | Self::DeleteRows { .. } | Self::InsertRow { .. } => 3,
+            Self::RenameColumn { .. }
+            | Self::DeleteColumn { .. }
+            | Self::AddColumn { .. }
+            | Self::ReorderColumns { .. } => 2,
+            Self::RemoveDuplicates { .. }
+            | Self::DeleteRows { .. }
+            | Self::InsertRow { .. }
+            | Self::FilterRows { .. } => 3,
             _ => 1,
         }
     }
@@ -253,6 +516,69 @@ impl Command {
             },
             Self::InsertRow { .. } => "Insert row".into(),
             Self::EditCell { row_id, column, .. } => format!("Edit {column} of row {row_id}"),
+            Self::CollapseSpaces { column } => format!("Collapse spaces in {column}"),
+            Self::TitleCase { column } => format!("Title case {column}"),
+            Self::SentenceCase { column } => format!("Sentence case {column}"),
+            Self::RemoveAccents { column } => format!("Remove accents from {column}"),
+            Self::RemoveNonPrintable { column } => {
+                format!("Remove non-printable characters from {column}")
+            }
+            Self::Replace {
+                column,
+                find,
+                replace_with,
+                ..
+            } => format!("Replace {find:?} with {replace_with:?} in {column}"),
+            Self::ReplaceEmpty { column, value } => match value {
+                serde_json::Value::String(v) => format!("Replace empty {column} with {v:?}"),
+                other => format!("Replace empty {column} with {other}"),
+            },
+            Self::UnformatCurrency { column } => format!("Unformat currency in {column}"),
+            Self::FixNegatives { column } => format!("Fix negative numbers in {column}"),
+            Self::CastType { column, data_type } => {
+                format!(
+                    "Change type of {column} to {}",
+                    data_type.trim().to_uppercase()
+                )
+            }
+            Self::FillDown { column } => format!("Fill down {column}"),
+            Self::Hash { column, .. } => format!("Hash {column}"),
+            Self::Redact { column } => format!("Redact {column}"),
+            Self::Mask { column } => format!("Mask {column}"),
+            Self::Last4 { column } => format!("Keep the last 4 characters of {column}"),
+            Self::YearOnly { column } => format!("Keep only the year of {column}"),
+            Self::CombineColumns {
+                columns,
+                new_column,
+                ..
+            } => format!("Combine {} into {new_column}", columns.join(", ")),
+            Self::AddColumn { name, .. } => format!("Add column {name}"),
+            Self::ReorderColumns { .. } => "Reorder columns".into(),
+            Self::FilterRows {
+                column,
+                operator,
+                value,
+                keep,
+            } => {
+                let verb = if *keep { "Keep" } else { "Remove" };
+                let op = operator.as_str();
+                match value {
+                    Some(serde_json::Value::String(v)) => {
+                        format!("{verb} rows where {column} {op} {v:?}")
+                    }
+                    Some(serde_json::Value::Null) | None => {
+                        format!("{verb} rows where {column} {op}")
+                    }
+                    Some(v) => format!("{verb} rows where {column} {op} {v}"),
+                }
+            }
+            Self::MassEdit { column, edits } => {
+                let n: usize = edits.iter().map(|e| e.from.len()).sum();
+                match n {
+                    1 => format!("Edit 1 value of {column}"),
+                    n => format!("Edit {n} values of {column}"),
+                }
+            }
         }
     }
 
@@ -476,6 +802,395 @@ impl Command {
                     stepless_when_unchanged: true,
                     cast_check: Some(literal),
                 }
+            }
+            Self::CollapseSpaces { column } => {
+                let (meta, v) = text(column)?;
+                let class = sql::literal(&format!("{}+", crate::text::whitespace_class()));
+                cells(meta, format!("regexp_replace({v}, {class}, ' ', 'g')"))
+            }
+            Self::TitleCase { column } => {
+                let (meta, v) = text(column)?;
+                let ws = crate::text::whitespace_class();
+                let tokens = sql::literal(&format!("{ws}+|[^{}]+", &ws[1..ws.len() - 1]));
+                cells(
+                    meta,
+                    format!(
+                        "CASE WHEN {v} IS NULL THEN NULL ELSE array_to_string(list_transform(regexp_extract_all({v}, {tokens}), _dl_w -> upper(left(_dl_w, 1)) || lower(substring(_dl_w, 2))), '') END"
+                    ),
+                )
+            }
+            Self::SentenceCase { column } => {
+                let (meta, v) = text(column)?;
+                cells(
+                    meta,
+                    format!("upper(left({v}, 1)) || lower(substring({v}, 2))"),
+                )
+            }
+            Self::RemoveAccents { column } => {
+                let (meta, v) = text(column)?;
+                cells(meta, format!("strip_accents({v})"))
+            }
+            Self::RemoveNonPrintable { column } => {
+                let (meta, v) = text(column)?;
+                let class = sql::literal(r"[\p{Cc}\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]");
+                cells(meta, format!("regexp_replace({v}, {class}, '', 'g')"))
+            }
+            Self::Replace {
+                column,
+                find,
+                replace_with,
+                match_mode,
+                case_sensitive,
+            } => {
+                let (meta, v) = text(column)?;
+                let flags = if *case_sensitive { "'g'" } else { "'gi'" };
+                let expression = match match_mode {
+                    MatchMode::Contains => {
+                        if find.is_empty() {
+                            return Err(Error::InvalidCommand(
+                                "replace: find must not be empty".into(),
+                            ));
+                        }
+                        if *case_sensitive {
+                            format!(
+                                "replace({v}, {}, {})",
+                                sql::literal(find),
+                                sql::literal(replace_with)
+                            )
+                        } else {
+                            format!(
+                                "regexp_replace({v}, {}, {}, {flags})",
+                                sql::literal(&crate::text::regex_escape(find)),
+                                sql::literal(&crate::text::literal_rewrite(replace_with))
+                            )
+                        }
+                    }
+                    MatchMode::Exact => {
+                        let condition = if *case_sensitive {
+                            format!("{v} = {}", sql::literal(find))
+                        } else {
+                            format!("lower({v}) = lower({})", sql::literal(find))
+                        };
+                        format!(
+                            "CASE WHEN {condition} THEN {} ELSE {v} END",
+                            sql::literal(replace_with)
+                        )
+                    }
+                    MatchMode::Regex => {
+                        let groups = crate::text::check_regex(find)?;
+                        let rewrite = crate::text::group_rewrite(replace_with, groups)?;
+                        format!(
+                            "regexp_replace({v}, {}, {}, {flags})",
+                            sql::literal(find),
+                            sql::literal(&rewrite)
+                        )
+                    }
+                };
+                Plan::Cells {
+                    column: meta,
+                    expression,
+                    null_warning: None,
+                    filter: None,
+                    stepless_when_unchanged: true,
+                    cast_check: None,
+                }
+            }
+            Self::ReplaceEmpty { column, value } => {
+                let (meta, v) = text(column)?;
+                let literal = json_literal(value, "replace_empty")?;
+                cells(
+                    meta,
+                    format!(
+                        "CASE WHEN {} THEN CAST({literal} AS VARCHAR) ELSE {v} END",
+                        crate::text::is_blank(&v)
+                    ),
+                )
+            }
+            Self::UnformatCurrency { column } | Self::FixNegatives { column } => {
+                let meta = find_column(schema, column)?;
+                let physical = sql::ident(&sql::column_name(meta.id));
+                let expression = if crate::text::is_numeric_type(&meta.data_type) {
+                    format!("CAST({physical} AS DOUBLE)")
+                } else {
+                    let v = format!("CAST({physical} AS VARCHAR)");
+                    let stripped = if matches!(self, Self::UnformatCurrency { .. }) {
+                        let junk = format!(
+                            "(?i)USD|EUR|GBP|[$€£¥,]|{}",
+                            crate::text::whitespace_class()
+                        );
+                        format!("regexp_replace({v}, {}, '', 'g')", sql::literal(&junk))
+                    } else {
+                        format!("trim({v}, {})", sql::literal(sql::UNICODE_WHITESPACE))
+                    };
+                    crate::text::signed_number_sql(&stripped)
+                };
+                Plan::Cells {
+                    column: meta.clone(),
+                    expression,
+                    null_warning: Some("could not be parsed as numbers"),
+                    filter: None,
+                    stepless_when_unchanged: false,
+                    cast_check: None,
+                }
+            }
+            Self::CastType { column, data_type } => {
+                let meta = find_column(schema, column)?;
+                let ty = crate::text::parse_type("cast_type", data_type)?;
+                let physical = sql::ident(&sql::column_name(meta.id));
+                Plan::Cells {
+                    column: meta.clone(),
+                    expression: format!("TRY_CAST({physical} AS {ty})"),
+                    null_warning: Some(crate::text::cast_warning(&ty)),
+                    filter: None,
+                    stepless_when_unchanged: false,
+                    cast_check: None,
+                }
+            }
+            Self::FillDown { column } => {
+                let meta = find_column(schema, column)?;
+                let physical = sql::ident(&sql::column_name(meta.id));
+                let blank = crate::text::is_blank(&format!("CAST({physical} AS VARCHAR)"));
+                cells(
+                    meta.clone(),
+                    format!(
+                        "CASE WHEN {blank} THEN coalesce(last_value(CASE WHEN {blank} THEN NULL ELSE {physical} END IGNORE NULLS) OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), {physical}) ELSE {physical} END",
+                        order = sql::ORDER_KEY
+                    ),
+                )
+            }
+            Self::Hash { column, secret } => {
+                let (meta, v) = text(column)?;
+                cells(meta, format!("sha256({} || {v})", sql::literal(secret)))
+            }
+            Self::Redact { column } => {
+                let (meta, v) = text(column)?;
+                cells(
+                    meta,
+                    format!("CASE WHEN {v} IS NULL THEN NULL ELSE '[REDACTED]' END"),
+                )
+            }
+            Self::Mask { column } => {
+                let (meta, v) = text(column)?;
+                cells(
+                    meta,
+                    format!(
+                        "CASE WHEN length({v}) <= 2 THEN repeat('*', length({v})) ELSE left({v}, 1) || repeat('*', length({v}) - 2) || right({v}, 1) END"
+                    ),
+                )
+            }
+            Self::Last4 { column } => {
+                let (meta, v) = text(column)?;
+                cells(
+                    meta,
+                    format!(
+                        "CASE WHEN length({v}) <= 4 THEN {v} ELSE repeat('*', length({v}) - 4) || right({v}, 4) END"
+                    ),
+                )
+            }
+            Self::YearOnly { column } => {
+                let meta = find_column(schema, column)?;
+                let date = crate::dates::parse_date_sql(meta, DateOrder::Mdy);
+                let expression = if crate::text::is_numeric_type(&meta.data_type)
+                    || meta.data_type.eq_ignore_ascii_case("VARCHAR")
+                {
+                    let v = format!(
+                        "trim(CAST({} AS VARCHAR), {})",
+                        sql::ident(&sql::column_name(meta.id)),
+                        sql::literal(sql::UNICODE_WHITESPACE)
+                    );
+                    format!(
+                        "CASE WHEN regexp_full_match({v}, '[0-9]{{4}}') THEN make_date(CAST({v} AS BIGINT), 1, 1) ELSE make_date(year({date}), 1, 1) END"
+                    )
+                } else {
+                    format!("make_date(year({date}), 1, 1)")
+                };
+                Plan::Cells {
+                    column: meta.clone(),
+                    expression,
+                    null_warning: Some("could not be parsed as dates"),
+                    filter: None,
+                    stepless_when_unchanged: false,
+                    cast_check: None,
+                }
+            }
+            Self::CombineColumns {
+                columns,
+                separator,
+                new_column,
+            } => {
+                if columns.len() < 2 {
+                    return Err(Error::InvalidCommand(
+                        "combine_columns: columns needs at least two columns".into(),
+                    ));
+                }
+                let metas = columns
+                    .iter()
+                    .map(|n| find_column(schema, n))
+                    .collect::<Result<Vec<_>>>()?;
+                check_new_name(schema, new_column, None)?;
+                let parts: Vec<String> = metas
+                    .iter()
+                    .map(|m| format!("CAST({} AS VARCHAR)", sql::ident(&sql::column_name(m.id))))
+                    .collect();
+                let parts = parts.join(", ");
+                Plan::AddColumn {
+                    name: new_column.clone(),
+                    expression: format!(
+                        "CASE WHEN coalesce({parts}) IS NULL THEN NULL ELSE concat_ws({}, {parts}) END",
+                        sql::literal(separator)
+                    ),
+                    null_warning: None,
+                    source: metas[0].clone(),
+                    helper: None,
+                }
+            }
+            Self::AddColumn {
+                name,
+                data_type,
+                value,
+            } => {
+                check_new_name(schema, name, None)?;
+                let ty = crate::text::parse_type("add_column", data_type)?;
+                let literal = json_literal(value, "add_column")?;
+                if crate::text::literal_fits(value, &ty) == Some(false) {
+                    return Err(Error::InvalidCommand(format!(
+                        "add_column: {value} cannot be stored as {ty}"
+                    )));
+                }
+                let source = schema.first().ok_or_else(|| {
+                    Error::InvalidCommand("add_column: the table has no columns".into())
+                })?;
+                Plan::AddColumn {
+                    name: name.clone(),
+                    expression: format!("CAST({literal} AS {ty})"),
+                    null_warning: None,
+                    source: source.clone(),
+                    helper: None,
+                }
+            }
+            Self::ReorderColumns { columns } => {
+                let mut order = Vec::with_capacity(columns.len());
+                for name in columns {
+                    let meta = find_column(schema, name)?;
+                    if order.iter().any(|c: &ColumnMeta| c.id == meta.id) {
+                        return Err(Error::InvalidCommand(format!(
+                            "reorder_columns: column {name:?} is listed twice"
+                        )));
+                    }
+                    order.push(meta.clone());
+                }
+                if order.len() != schema.len() {
+                    let missing: Vec<&str> = schema
+                        .iter()
+                        .filter(|c| !order.iter().any(|o| o.id == c.id))
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    return Err(Error::InvalidCommand(format!(
+                        "reorder_columns: columns must list every column once; missing {}",
+                        missing.join(", ")
+                    )));
+                }
+                Plan::Schema { schema: order }
+            }
+            Self::FilterRows {
+                column,
+                operator,
+                value,
+                keep,
+            } => {
+                let meta = find_column(schema, column)?;
+                let physical = sql::ident(&sql::column_name(meta.id));
+                let value = value.as_ref().filter(|v| !v.is_null());
+                let condition = match operator {
+                    FilterOperator::IsNull | FilterOperator::IsNotNull => {
+                        if value.is_some() {
+                            return Err(Error::InvalidCommand(format!(
+                                "filter_rows: {} takes no value",
+                                operator.as_str()
+                            )));
+                        }
+                        if *operator == FilterOperator::IsNull {
+                            format!("{physical} IS NULL")
+                        } else {
+                            format!("{physical} IS NOT NULL")
+                        }
+                    }
+                    _ => {
+                        let value = value.ok_or_else(|| {
+                            Error::InvalidCommand(format!(
+                                "filter_rows: {} needs a value",
+                                operator.as_str()
+                            ))
+                        })?;
+                        let literal = json_literal(value, "filter_rows")?;
+                        let text_value = format!("CAST({physical} AS VARCHAR)");
+                        let typed = || -> Result<String> {
+                            if crate::text::literal_fits(value, &meta.data_type) == Some(false) {
+                                return Err(Error::InvalidCommand(format!(
+                                    "filter_rows: {value} cannot be compared with column {:?} of type {}",
+                                    meta.name, meta.data_type
+                                )));
+                            }
+                            Ok(format!("CAST({literal} AS {})", meta.data_type))
+                        };
+                        match operator {
+                            FilterOperator::Contains => {
+                                format!("contains({text_value}, {literal})")
+                            }
+                            FilterOperator::StartsWith => {
+                                format!("prefix({text_value}, {literal})")
+                            }
+                            FilterOperator::EndsWith => format!("suffix({text_value}, {literal})"),
+                            FilterOperator::Eq => format!("{physical} = {}", typed()?),
+                            FilterOperator::Ne => format!("{physical} <> {}", typed()?),
+                            FilterOperator::Lt => format!("{physical} < {}", typed()?),
+                            FilterOperator::Le => format!("{physical} <= {}", typed()?),
+                            FilterOperator::Gt => format!("{physical} > {}", typed()?),
+                            FilterOperator::Ge => format!("{physical} >= {}", typed()?),
+                            FilterOperator::IsNull | FilterOperator::IsNotNull => unreachable!(),
+                        }
+                    }
+                };
+                let delete = if *keep { "IS NOT TRUE" } else { "IS TRUE" };
+                Plan::DeleteRows {
+                    selector: format!(
+                        "SELECT {ROW_ID} FROM {{table}} WHERE ({condition}) {delete}"
+                    ),
+                    stepless_when_unchanged: false,
+                    expected_row_count: None,
+                }
+            }
+            Self::MassEdit { column, edits } => {
+                let meta = find_column(schema, column)?;
+                if edits.is_empty() || edits.iter().any(|e| e.from.is_empty()) {
+                    return Err(Error::InvalidCommand(
+                        "mass_edit: edits must be a non-empty list of { from: [...], to } with non-empty from".into(),
+                    ));
+                }
+                let physical = sql::ident(&sql::column_name(meta.id));
+                let v = format!("CAST({physical} AS VARCHAR)");
+                let mut arms = String::new();
+                for edit in edits {
+                    let to = serde_json::Value::String(edit.to.clone());
+                    if crate::text::literal_fits(&to, &meta.data_type) == Some(false) {
+                        return Err(Error::InvalidCommand(format!(
+                            "mass_edit: {:?} cannot be stored in column {:?} of type {}",
+                            edit.to, meta.name, meta.data_type
+                        )));
+                    }
+                    let from = edit
+                        .from
+                        .iter()
+                        .map(|f| sql::literal(f))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    arms.push_str(&format!(
+                        " WHEN {v} IN ({from}) THEN CAST({} AS {})",
+                        sql::literal(&edit.to),
+                        meta.data_type
+                    ));
+                }
+                cells(meta.clone(), format!("CASE{arms} ELSE {physical} END"))
             }
         })
     }

@@ -25,19 +25,23 @@
 //! ws.undo(table).await?;
 //! ```
 
+pub mod clusters;
 pub mod command;
 pub mod dates;
 mod diff;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod manifest;
 pub mod memory_store;
 pub mod model;
 pub mod parquet_io;
+pub mod recipe;
 #[cfg(feature = "scenarios")]
 pub mod scenarios;
 pub mod sql;
 pub mod store;
+pub mod text;
 pub mod values;
 mod workspace;
 mod workspace_ops;

@@ -18,14 +18,14 @@ use crate::model::{CsvOptions, DiffPageOptions, DiffStatus, RowsOptions, TableIn
 use crate::{Engine, ErrorCode, Store, Workspace};
 
 /// A small messy people table used by most scenarios (`NA` = NULL).
-pub const PEOPLE_CSV: &str = "name,birth_date,account,city,amount\n\
-\"  MIKE  JONES  \",03/15/1985,45,  boston,12\n\
-Éric Durand,15.03.1985,123456,Paris,7\n\
-\" ana \",1985-03-15,7,NA,3\n\
-Bob Wilson,\"Mar 15, 1985\",NA,Denver,NA\n\
-Éric Durand,15.03.1985,123456,Paris,7\n\
-李小龍,2000-12-31,99,香港 🐉,1\n\
-Zoë,not a date,0042,\u{a0}Oslo\u{a0},5\n";
+pub const PEOPLE_CSV: &str = "name,birth_date,account,city,amount,price,notes\n\
+\"  MIKE  JONES  \",03/15/1985,45,  boston,12,\"$1,234.56\",\"Bob\tWilson\"\n\
+Éric Durand,15.03.1985,123456,Paris,7,(500),zero\u{200b}width\u{feff}\n\
+\" ana \",1985-03-15,7,NA,3,\"1,234.56 €\",\"   \"\n\
+Bob Wilson,\"Mar 15, 1985\",NA,Denver,NA,$(50),NA\n\
+Éric Durand,15.03.1985,123456,Paris,7,(500),zero\u{200b}width\u{feff}\n\
+李小龍,2000-12-31,99,香港 🐉,1,500-,mary-jane o'NEIL 🐉\n\
+Zoë,not a date,0042,\u{a0}Oslo\u{a0},5,-100.00,\"a \t\u{a0} b\"\n";
 
 /// What a platform provides to run the scenarios.
 #[expect(
@@ -156,7 +156,18 @@ pub async fn import_and_pages<H: Harness>(h: &H) {
     assert_eq!(s.info.row_count, 7);
     assert_eq!(s.info.position, 0);
     let names: Vec<&str> = s.info.columns.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["name", "birth_date", "account", "city", "amount"]);
+    assert_eq!(
+        names,
+        [
+            "name",
+            "birth_date",
+            "account",
+            "city",
+            "amount",
+            "price",
+            "notes"
+        ]
+    );
     assert_eq!(s.rows.len(), 7);
     assert_eq!(
         s.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
@@ -409,6 +420,534 @@ fn cases() -> Vec<Case> {
             check: |_, a| {
                 assert_eq!(column(a, "amount")[3], json!(42));
                 assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(1));
+            },
+        },
+        Case {
+            command: json!({"op": "collapse_spaces", "column": "name"}),
+            check: |_, a| {
+                let n = column(a, "name");
+                assert_eq!(
+                    n[0],
+                    json!(" MIKE JONES "),
+                    "runs become one space, no trim"
+                );
+                assert_eq!(n[5], json!("李小龍"));
+            },
+        },
+        Case {
+            command: json!({"op": "collapse_spaces", "column": "notes"}),
+            check: |_, a| {
+                let n = column(a, "notes");
+                assert_eq!(n[0], json!("Bob Wilson"), "a tab is whitespace");
+                assert_eq!(n[2], json!(" "), "whitespace-only");
+                assert_eq!(n[3], Value::Null);
+                assert_eq!(n[6], json!("a b"), "space, tab and NBSP: one run");
+            },
+        },
+        Case {
+            command: json!({"op": "title_case", "column": "notes"}),
+            check: |_, a| {
+                let n = column(a, "notes");
+                assert_eq!(n[5], json!("Mary-jane O'neil 🐉"));
+                assert_eq!(n[0], json!("Bob\tWilson"), "separators are kept");
+                assert_eq!(n[2], json!("   "));
+                assert_eq!(n[3], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "title_case", "column": "name"}),
+            check: |_, a| {
+                let n = column(a, "name");
+                assert_eq!(n[0], json!("  Mike  Jones  "));
+                assert_eq!(n[1], json!("Éric Durand"));
+                assert_eq!(n[2], json!(" Ana "));
+                assert_eq!(n[5], json!("李小龍"));
+            },
+        },
+        Case {
+            command: json!({"op": "title_case", "column": "amount"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "amount"), "VARCHAR", "text form");
+                assert_eq!(column(a, "amount")[0], json!("12"));
+                assert_eq!(column(a, "amount")[3], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "sentence_case", "column": "notes"}),
+            check: |_, a| {
+                let n = column(a, "notes");
+                assert_eq!(n[5], json!("Mary-jane o'neil 🐉"));
+                assert_eq!(n[3], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "sentence_case", "column": "name"}),
+            check: |_, a| {
+                let n = column(a, "name");
+                assert_eq!(
+                    n[0],
+                    json!("  mike  jones  "),
+                    "the first character is a space"
+                );
+                assert_eq!(n[1], json!("Éric durand"));
+                assert_eq!(n[6], json!("Zoë"));
+            },
+        },
+        Case {
+            command: json!({"op": "remove_accents", "column": "name"}),
+            check: |_, a| {
+                let n = column(a, "name");
+                assert_eq!(n[1], json!("Eric Durand"));
+                assert_eq!(n[6], json!("Zoe"));
+                assert_eq!(n[5], json!("李小龍"));
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(3));
+            },
+        },
+        Case {
+            command: json!({"op": "remove_accents", "column": "notes"}),
+            check: |_, a| {
+                assert_eq!(column(a, "notes")[5], json!("mary-jane o'NEIL 🐉"));
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(0));
+            },
+        },
+        Case {
+            command: json!({"op": "remove_non_printable", "column": "notes"}),
+            check: |_, a| {
+                let n = column(a, "notes");
+                assert_eq!(n[0], json!("BobWilson"));
+                assert_eq!(n[1], json!("zerowidth"));
+                assert_eq!(n[2], json!("   "));
+                assert_eq!(n[6], json!("a \u{a0} b"), "NBSP is printable");
+                assert_eq!(n[5], json!("mary-jane o'NEIL 🐉"));
+            },
+        },
+        Case {
+            command: json!({"op": "replace", "column": "name", "find": "éric", "replaceWith": "Eric", "match": "contains", "caseSensitive": false}),
+            check: |_, a| {
+                let n = column(a, "name");
+                assert_eq!(n[1], json!("Eric Durand"));
+                assert_eq!(n[4], json!("Eric Durand"));
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(2));
+            },
+        },
+        Case {
+            command: json!({"op": "replace", "column": "city", "find": "o", "replaceWith": "0.$1\\", "match": "contains"}),
+            check: |_, a| {
+                let c = column(a, "city");
+                assert_eq!(c[0], json!("  b0.$1\\st0.$1\\n"), "replacement is literal");
+                assert_eq!(c[6], json!("\u{a0}Osl0.$1\\\u{a0}"), "case-sensitive");
+                assert_eq!(c[2], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "replace", "column": "city", "find": "paris", "replaceWith": "PARIS", "match": "exact", "caseSensitive": false}),
+            check: |_, a| {
+                let c = column(a, "city");
+                assert_eq!(c[1], json!("PARIS"));
+                assert_eq!(c[0], json!("  boston"));
+            },
+        },
+        Case {
+            command: json!({"op": "replace", "column": "birth_date", "find": "^(\\d+)/(\\d+)/(\\d{4})$", "replaceWith": "$3-$1-$2", "match": "regex"}),
+            check: |_, a| {
+                let d = column(a, "birth_date");
+                assert_eq!(d[0], json!("1985-03-15"));
+                assert_eq!(d[1], json!("15.03.1985"));
+            },
+        },
+        Case {
+            command: json!({"op": "replace", "column": "name", "find": "\\s+", "replaceWith": "_", "match": "regex"}),
+            check: |_, a| {
+                let n = column(a, "name");
+                assert_eq!(n[0], json!("_MIKE_JONES_"));
+                assert_eq!(n[5], json!("李小龍"));
+            },
+        },
+        Case {
+            command: json!({"op": "replace", "column": "amount", "find": "7", "replaceWith": "seven", "match": "exact"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "amount"), "VARCHAR");
+                assert_eq!(column(a, "amount")[1], json!("seven"));
+                assert_eq!(column(a, "amount")[3], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "replace_empty", "column": "notes", "value": "n/a"}),
+            check: |_, a| {
+                let n = column(a, "notes");
+                assert_eq!(n[2], json!("n/a"), "whitespace-only");
+                assert_eq!(n[3], json!("n/a"), "NULL");
+                assert_eq!(n[0], json!("Bob\tWilson"));
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(2));
+            },
+        },
+        Case {
+            command: json!({"op": "replace_empty", "column": "amount", "value": 0}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "amount"), "VARCHAR");
+                assert_eq!(column(a, "amount")[3], json!("0"));
+            },
+        },
+        Case {
+            command: json!({"op": "unformat_currency", "column": "price"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "price"), "DOUBLE");
+                let p: Vec<Option<f64>> = column(a, "price").iter().map(Value::as_f64).collect();
+                assert_eq!(
+                    p,
+                    [
+                        Some(1234.56),
+                        Some(-500.0),
+                        Some(1234.56),
+                        Some(-50.0),
+                        Some(-500.0),
+                        Some(-500.0),
+                        Some(-100.0)
+                    ]
+                );
+                assert!(a.timeline.steps.last().expect("step").warnings.is_empty());
+            },
+        },
+        Case {
+            command: json!({"op": "unformat_currency", "column": "notes"}),
+            check: |_, a| {
+                assert!(column(a, "notes").iter().all(Value::is_null));
+                assert_eq!(
+                    a.timeline.steps.last().expect("step").warnings,
+                    ["5 values could not be parsed as numbers and became NULL"],
+                    "NULL and whitespace-only are not failures"
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "fix_negatives", "column": "price"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "price"), "DOUBLE");
+                let p: Vec<Option<f64>> = column(a, "price").iter().map(Value::as_f64).collect();
+                assert_eq!(
+                    p,
+                    [
+                        None,
+                        Some(-500.0),
+                        None,
+                        None,
+                        Some(-500.0),
+                        Some(-500.0),
+                        Some(-100.0)
+                    ]
+                );
+                assert_eq!(
+                    a.timeline.steps.last().expect("step").warnings,
+                    ["3 values could not be parsed as numbers and became NULL"]
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "fix_negatives", "column": "amount"}),
+            check: |b, a| {
+                assert_eq!(column_type(a, "amount"), "DOUBLE");
+                let before: Vec<Option<f64>> =
+                    column(b, "amount").iter().map(Value::as_f64).collect();
+                let after: Vec<Option<f64>> =
+                    column(a, "amount").iter().map(Value::as_f64).collect();
+                assert_eq!(before, after, "other numbers unchanged");
+            },
+        },
+        Case {
+            command: json!({"op": "cast_type", "column": "account", "type": "varchar"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "account"), "VARCHAR");
+                assert_eq!(column(a, "account")[0], json!("45"));
+                assert_eq!(column(a, "account")[3], Value::Null);
+                assert!(a.timeline.steps.last().expect("step").warnings.is_empty());
+            },
+        },
+        Case {
+            command: json!({"op": "cast_type", "column": "name", "type": "INTEGER"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "name"), "INTEGER");
+                assert!(column(a, "name").iter().all(Value::is_null));
+                assert_eq!(
+                    a.timeline.steps.last().expect("step").warnings,
+                    ["7 values could not be cast to INTEGER and became NULL"]
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "cast_type", "column": "amount", "type": "DECIMAL(10, 2)"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "amount"), "DECIMAL(10,2)");
+                assert_eq!(column(a, "amount")[3], Value::Null);
+                assert!(a.timeline.steps.last().expect("step").warnings.is_empty());
+            },
+        },
+        Case {
+            command: json!({"op": "cast_type", "column": "birth_date", "type": "DATE"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "birth_date"), "DATE");
+                let d = column(a, "birth_date");
+                assert_eq!(d[2], json!("1985-03-15"));
+                assert_eq!(d[5], json!("2000-12-31"));
+                assert_eq!(d[0], Value::Null);
+                assert_eq!(
+                    a.timeline.steps.last().expect("step").warnings,
+                    ["5 values could not be cast to DATE and became NULL"]
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "fill_down", "column": "city"}),
+            check: |_, a| {
+                let c = column(a, "city");
+                assert_eq!(c[2], json!("Paris"));
+                assert_eq!(c[3], json!("Denver"));
+                assert_eq!(column_type(a, "city"), "VARCHAR");
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(1));
+            },
+        },
+        Case {
+            command: json!({"op": "fill_down", "column": "notes"}),
+            check: |b, a| {
+                let n = column(a, "notes");
+                let above = column(b, "notes")[1].clone();
+                assert_eq!(n[2], above, "whitespace-only is empty");
+                assert_eq!(n[3], above, "NULL takes the last non-empty value");
+            },
+        },
+        Case {
+            command: json!({"op": "fill_down", "column": "amount"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "amount"), "BIGINT", "type unchanged");
+                assert_eq!(column(a, "amount")[3], json!(3));
+            },
+        },
+        Case {
+            command: json!({"op": "hash", "column": "name", "secret": "s3"}),
+            check: |_, a| {
+                let n = column(a, "name");
+                assert_eq!(
+                    n[0],
+                    json!("7c9b488cf7596f8e19ff2bfaab4c5b4884c33a6b0d39d19ce62f96a851162872")
+                );
+                assert_eq!(
+                    n[5],
+                    json!("cfcd7749befcd48c8b6068462abcd0d0ac8b1456268a98d23b8103498adb4090")
+                );
+                assert_eq!(
+                    a.timeline.steps.last().map(|s| s.label.as_str()),
+                    Some("Hash name")
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "hash", "column": "city", "secret": ""}),
+            check: |_, a| assert_eq!(column(a, "city")[2], Value::Null, "NULL stays NULL"),
+        },
+        Case {
+            command: json!({"op": "redact", "column": "city"}),
+            check: |_, a| {
+                let c = column(a, "city");
+                assert_eq!(c[0], json!("[REDACTED]"));
+                assert_eq!(c[2], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "mask", "column": "name"}),
+            check: |_, a| {
+                let n = column(a, "name");
+                assert_eq!(n[0], json!(" ************* "));
+                assert_eq!(n[5], json!("李*龍"));
+                assert_eq!(n[6], json!("Z*ë"));
+            },
+        },
+        Case {
+            command: json!({"op": "mask", "column": "amount"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "amount"), "VARCHAR");
+                let m = column(a, "amount");
+                assert_eq!(m[0], json!("**"), "length <= 2: all stars");
+                assert_eq!(m[1], json!("*"));
+                assert_eq!(m[3], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "last4", "column": "account"}),
+            check: |_, a| {
+                let c = column(a, "account");
+                assert_eq!(c[0], json!("45"));
+                assert_eq!(c[1], json!("**3456"));
+                assert_eq!(c[3], Value::Null);
+            },
+        },
+        Case {
+            command: json!({"op": "last4", "column": "city"}),
+            check: |_, a| {
+                let c = column(a, "city");
+                assert_eq!(c[5], json!("香港 🐉"), "4 characters, not bytes");
+                assert_eq!(c[0], json!("****ston"));
+            },
+        },
+        Case {
+            command: json!({"op": "year_only", "column": "birth_date"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "birth_date"), "DATE");
+                let d = column(a, "birth_date");
+                for i in [0, 1, 2, 3, 4] {
+                    assert_eq!(d[i], json!("1985-01-01"), "row {i}");
+                }
+                assert_eq!(d[5], json!("2000-01-01"));
+                assert_eq!(d[6], Value::Null);
+                assert_eq!(
+                    a.timeline.steps.last().expect("step").warnings,
+                    ["1 value could not be parsed as dates and became NULL"]
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "combine_columns", "columns": ["name", "city"], "separator": ", ", "newColumn": "label"}),
+            check: |b, a| {
+                assert_eq!(a.info.columns.len(), b.info.columns.len() + 1);
+                assert_eq!(
+                    a.info.columns.last().map(|c| c.name.as_str()),
+                    Some("label")
+                );
+                assert_eq!(column_type(a, "label"), "VARCHAR");
+                let l = column(a, "label");
+                assert_eq!(l[0], json!("  MIKE  JONES  ,   boston"));
+                assert_eq!(l[2], json!(" ana "), "NULL parts are skipped");
+                assert_eq!(l[5], json!("李小龍, 香港 🐉"));
+                assert_eq!(a.timeline.steps.last().map(|s| s.tier), Some(1));
+            },
+        },
+        Case {
+            command: json!({"op": "combine_columns", "columns": ["account", "amount"], "newColumn": "both"}),
+            check: |_, a| {
+                let l = column(a, "both");
+                assert_eq!(l[0], json!("45 12"), "default separator, text form");
+                assert_eq!(l[3], Value::Null, "all parts NULL");
+            },
+        },
+        Case {
+            command: json!({"op": "add_column", "name": "source"}),
+            check: |b, a| {
+                assert_eq!(a.info.columns.len(), b.info.columns.len() + 1);
+                assert_eq!(column_type(a, "source"), "VARCHAR");
+                assert!(column(a, "source").iter().all(Value::is_null));
+                assert_eq!(a.timeline.steps.last().map(|s| s.tier), Some(2));
+            },
+        },
+        Case {
+            command: json!({"op": "add_column", "name": "batch", "type": "integer", "value": "7"}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "batch"), "INTEGER");
+                assert!(column(a, "batch").iter().all(|v| v == &json!(7)));
+            },
+        },
+        Case {
+            command: json!({"op": "add_column", "name": "checked", "type": "DATE", "value": "2024-02-29"}),
+            check: |_, a| assert_eq!(column(a, "checked")[6], json!("2024-02-29")),
+        },
+        Case {
+            command: json!({"op": "reorder_columns", "columns": ["notes", "price", "amount", "city", "account", "birth_date", "name"]}),
+            check: |b, a| {
+                let names: Vec<&str> = a.info.columns.iter().map(|c| c.name.as_str()).collect();
+                assert_eq!(
+                    names,
+                    [
+                        "notes",
+                        "price",
+                        "amount",
+                        "city",
+                        "account",
+                        "birth_date",
+                        "name"
+                    ]
+                );
+                for c in &b.info.columns {
+                    assert_eq!(column(a, &c.name), column(b, &c.name));
+                }
+                assert_eq!(a.timeline.steps.last().map(|s| s.tier), Some(2));
+            },
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "city", "operator": "=", "value": "Paris"}),
+            check: |_, a| {
+                assert_eq!(a.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 5]);
+                assert_eq!(
+                    a.timeline.steps.last().map(|s| (s.tier, s.rows_affected)),
+                    Some((3, 5))
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "amount", "operator": ">", "value": 5}),
+            check: |_, a| {
+                assert_eq!(
+                    a.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+                    [1, 2, 5],
+                    "the NULL amount does not match"
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "amount", "operator": ">", "value": "5", "keep": false}),
+            check: |_, a| {
+                assert_eq!(
+                    a.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+                    [3, 4, 6, 7],
+                    "dropping matches keeps the NULL amount"
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "city", "operator": "is_null", "keep": false}),
+            check: |_, a| {
+                assert_eq!(
+                    a.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+                    [1, 2, 4, 5, 6, 7]
+                );
+            },
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "city", "operator": "contains", "value": "o"}),
+            check: |_, a| assert_eq!(a.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 7]),
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "name", "operator": "starts_with", "value": "Éric"}),
+            check: |_, a| assert_eq!(a.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 5]),
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "city", "operator": "ends_with", "value": "🐉", "keep": false}),
+            check: |_, a| assert_eq!(a.info.row_count, 6),
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "birth_date", "operator": "!=", "value": "not a date"}),
+            check: |_, a| assert_eq!(a.info.row_count, 6),
+        },
+        Case {
+            command: json!({"op": "filter_rows", "column": "name", "operator": "is_not_null"}),
+            check: |b, a| {
+                assert_eq!(a.rows, b.rows);
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(0));
+            },
+        },
+        Case {
+            command: json!({"op": "mass_edit", "column": "city", "edits": [{"from": ["Paris", "  boston"], "to": "PARIS"}, {"from": ["Denver"], "to": "Denver, CO"}]}),
+            check: |_, a| {
+                let c = column(a, "city");
+                assert_eq!(c[0], json!("PARIS"));
+                assert_eq!(c[1], json!("PARIS"));
+                assert_eq!(c[3], json!("Denver, CO"));
+                assert_eq!(c[2], Value::Null);
+                assert_eq!(a.timeline.steps.last().map(|s| s.rows_affected), Some(4));
+            },
+        },
+        Case {
+            command: json!({"op": "mass_edit", "column": "amount", "edits": [{"from": ["7"], "to": "70"}]}),
+            check: |_, a| {
+                assert_eq!(column_type(a, "amount"), "BIGINT");
+                assert_eq!(column(a, "amount")[1], json!(70));
+                assert_eq!(column(a, "amount")[4], json!(70));
             },
         },
     ]
@@ -1237,6 +1776,288 @@ pub async fn compare_tables<H: Harness>(h: &H) {
     );
 }
 
+/// A small table for export: a value with a comma, quotes and a newline, NULLs (`NA`), a date and
+/// doubles.
+pub const EXPORT_CSV: &str = "id,name,note,day,amount\n\
+1,\"  Ann  \",\"says \"\"hi\"\", then\nleaves\",2024-02-29,1.5\n\
+2,Bob,NA,2024-01-01,NA\n\
+3,Cy,plain,NA,3\n";
+
+/// Near-duplicate spellings for clustering.
+pub const CLUSTER_CSV: &str = "name,city\n\
+Éric Durand,Paris\n\
+eric durand,paris\n\
+\" DURAND, Éric\",PARIS\n\
+Éric Durand,Lyon\n\
+Ann Lee,Lyon\n\
+NA,Pa ris\n";
+
+async fn import_fixture<H: Harness>(ws: &Ws<H>, name: &str, csv: &str) -> u32 {
+    ws.import_csv(
+        name,
+        csv.as_bytes().to_vec(),
+        &CsvOptions {
+            null_strings: Some(vec!["NA".into()]),
+            ..CsvOptions::default()
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("import {name}: {e}"))
+}
+
+/// `export`: exact CSV bytes after steps (display names and order, quoting, NULL as empty, the
+/// empty string quoted, ISO dates), Parquet read back equal to the rows, in chunks.
+pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
+    use crate::export::ExportFormat;
+    let ws = open(h).await.with_chunk_row_count(2);
+    let t = import_fixture::<H>(&ws, "export", EXPORT_CSV).await;
+    for command in [
+        json!({"op": "trim", "column": "name"}),
+        json!({"op": "rename_column", "column": "note", "newName": "comment"}),
+        json!({"op": "insert_row", "after": 1, "values": {"id": 9, "comment": "x"}}),
+        json!({"op": "edit_cell", "rowId": 3, "column": "name", "value": ""}),
+    ] {
+        ws.apply(t, command).await.expect("step");
+    }
+    let csv = ws.export(t, ExportFormat::Csv).await.expect("export csv");
+    assert_eq!(
+        String::from_utf8(csv).unwrap(),
+        "id,name,comment,day,amount\n\
+         1,Ann,\"says \"\"hi\"\", then\nleaves\",2024-02-29,1.5\n\
+         9,,x,,\n\
+         2,Bob,,2024-01-01,\n\
+         3,\"\",plain,,3.0\n"
+    );
+    let s = snapshot(&ws, t, 100).await;
+    let parquet = ws
+        .export(t, ExportFormat::Parquet)
+        .await
+        .expect("export parquet");
+    let row_groups =
+        parquet::file::reader::SerializedFileReader::new(bytes::Bytes::from(parquet.clone()))
+            .map(|r| parquet::file::reader::FileReader::metadata(&r).num_row_groups())
+            .unwrap();
+    assert_eq!(row_groups, 2, "one row group per chunk of 2 rows");
+    let batches = crate::parquet_io::decode("export.parquet", parquet, None).expect("decode");
+    let names: Vec<String> = batches[0]
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    assert_eq!(names, ["id", "name", "comment", "day", "amount"]);
+    let rows = crate::values::rows(&batches).unwrap();
+    assert_eq!(
+        rows,
+        s.rows.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>()
+    );
+    ws.apply(t, json!({"op": "delete_rows", "rowIds": [1, 2, 3, 4]}))
+        .await
+        .expect("delete all");
+    assert_eq!(
+        ws.export(t, ExportFormat::Csv).await.unwrap(),
+        b"id,name,comment,day,amount\n"
+    );
+    let empty = ws.export(t, ExportFormat::Parquet).await.unwrap();
+    let batches = crate::parquet_io::decode("empty.parquet", empty, None).expect("decode empty");
+    assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
+    assert_eq!(batches[0].num_columns(), 5);
+    assert_eq!(
+        ws.export(99, ExportFormat::Csv).await.unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+/// `recipe` / `applyRecipe`: a recipe replays on a fresh import to identical rows; bad recipes
+/// apply nothing and name the step; a run-time failure goes back to the starting position.
+pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
+    let ws = open(h).await;
+    let a = people::<H>(&ws).await;
+    for command in [
+        json!({"op": "trim", "column": "name"}),
+        json!({"op": "rename_column", "column": "city", "newName": "town"}),
+        json!({"op": "trim", "column": "town"}),
+        json!({"op": "standardize_date", "column": "birth_date"}),
+        json!({"op": "calculate_age", "column": "birth_date"}),
+        json!({"op": "pad_zeros", "column": "account", "length": 6}),
+        json!({"op": "remove_duplicates"}),
+        json!({"op": "uppercase", "column": "name"}),
+    ] {
+        ws.apply(a, command).await.expect("step");
+    }
+    ws.undo(a).await.expect("undo");
+    let recipe = ws.recipe(a).await.expect("recipe");
+    assert_eq!(recipe.version, 1);
+    assert_eq!(recipe.steps.len(), 7, "up to the position");
+    let json = serde_json::to_value(&recipe).unwrap();
+    assert_eq!(
+        json["steps"][1],
+        json!({"op": "rename_column", "column": "city", "newName": "town"})
+    );
+    assert!(json["steps"][4]["asOf"].is_string(), "defaults as stored");
+    let b = import_fixture::<H>(&ws, "people_b", PEOPLE_CSV).await;
+    let steps = ws
+        .apply_recipe(b, json.clone())
+        .await
+        .expect("apply recipe");
+    assert_eq!(steps.len(), 7);
+    assert_eq!(
+        steps.iter().map(|s| s.index).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6, 7]
+    );
+    let (sa, sb) = (snapshot(&ws, a, 100).await, snapshot(&ws, b, 100).await);
+    assert_eq!(sa.info.columns, sb.info.columns);
+    assert_eq!(sa.rows, sb.rows);
+    assert_eq!(ws.recipe(b).await.unwrap(), recipe);
+
+    let c = import_fixture::<H>(&ws, "people_c", PEOPLE_CSV).await;
+    let before = snapshot(&ws, c, 100).await;
+    let stored = files(&h.store().await).await;
+    let bad = [
+        (
+            json!({"version": 1, "steps": [{"op": "trim", "column": "name"}, {"op": "frobnicate"}]}),
+            "step 2",
+            "frobnicate",
+        ),
+        (
+            json!({"version": 1, "steps": [
+                {"op": "rename_column", "column": "name", "newName": "full_name"},
+                {"op": "trim", "column": "name"}
+            ]}),
+            "step 2",
+            "name",
+        ),
+        (
+            json!({"version": 2, "steps": [{"op": "trim", "column": "name"}]}),
+            "version 2",
+            "",
+        ),
+        (json!({"steps": []}), "version", ""),
+        (
+            json!({"version": 1, "steps": [{"op": "trim"}]}),
+            "step 1",
+            "column",
+        ),
+    ];
+    for (recipe, step, what) in bad {
+        let e = ws.apply_recipe(c, recipe.clone()).await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{recipe}: {e}");
+        let m = e.to_string();
+        assert!(m.contains(step) && m.contains(what), "{recipe}: {m}");
+        assert_eq!(
+            snapshot(&ws, c, 100).await,
+            before,
+            "{recipe}: nothing applied"
+        );
+        assert_eq!(files(&h.store().await).await, stored, "{recipe}: no files");
+    }
+    // Valid, but step 2 fails when it runs (no row 999): back to the starting position.
+    let e = ws
+        .apply_recipe(
+            c,
+            json!({"version": 1, "steps": [
+                {"op": "trim", "column": "name"},
+                {"op": "delete_rows", "rowIds": [999]}
+            ]}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound, "{e}");
+    let after = snapshot(&ws, c, 100).await;
+    assert_eq!(after.rows, before.rows);
+    assert_eq!(after.info.position, 0);
+    assert_eq!(
+        after.timeline.steps.len(),
+        1,
+        "the applied step stays redoable"
+    );
+    assert_eq!(
+        ws.apply_recipe(99, json!({"version": 1, "steps": []}))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+}
+
+/// `clusters`: fingerprint and n-gram key collision with counts; read-only.
+pub async fn clusters_fingerprint_and_ngram<H: Harness>(h: &H) {
+    use crate::clusters::{ClusterMethod, ClusterOptions};
+    let ws = open(h).await.with_chunk_row_count(2);
+    let t = import_fixture::<H>(&ws, "clusters", CLUSTER_CSV).await;
+    let before = snapshot(&ws, t, 100).await;
+    let stored = files(&h.store().await).await;
+    let options = |column: &str, method, ngram_size| ClusterOptions {
+        column: column.into(),
+        method,
+        ngram_size,
+    };
+    let got = ws
+        .clusters(t, &options("name", ClusterMethod::Fingerprint, None))
+        .await
+        .expect("fingerprint");
+    let got = serde_json::to_value(&got).unwrap();
+    assert_eq!(
+        got,
+        json!([{"key": "durand eric", "values": [
+            {"value": "Éric Durand", "count": 2},
+            {"value": " DURAND, Éric", "count": 1},
+            {"value": "eric durand", "count": 1}
+        ]}])
+    );
+    let city = ws
+        .clusters(t, &options("city", ClusterMethod::Fingerprint, None))
+        .await
+        .expect("fingerprint city");
+    assert_eq!(city.len(), 1);
+    assert_eq!(city[0].key, "paris");
+    assert_eq!(
+        city[0]
+            .values
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect::<Vec<_>>(),
+        ["PARIS", "Paris", "paris"],
+        "\"Pa ris\" has other tokens"
+    );
+    let ngram = ws
+        .clusters(t, &options("city", ClusterMethod::Ngram, None))
+        .await
+        .expect("ngram");
+    let ngram = serde_json::to_value(&ngram).unwrap();
+    assert_eq!(
+        ngram,
+        json!([{"key": "arispari", "values": [
+            {"value": "PARIS", "count": 1},
+            {"value": "Pa ris", "count": 1},
+            {"value": "Paris", "count": 1},
+            {"value": "paris", "count": 1}
+        ]}])
+    );
+    let wide = ws
+        .clusters(t, &options("city", ClusterMethod::Ngram, Some(5)))
+        .await
+        .expect("ngram 5");
+    assert_eq!(wide.len(), 1);
+    assert_eq!(wide[0].key, "paris");
+    assert_eq!(
+        ws.clusters(t, &options("nope", ClusterMethod::Fingerprint, None))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        ws.clusters(t, &options("city", ClusterMethod::Ngram, Some(0)))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidCommand
+    );
+    assert_eq!(snapshot(&ws, t, 100).await, before, "read-only");
+    assert_eq!(files(&h.store().await).await, stored);
+}
+
 /// A [`Store`] that fails its N-th mutating call (write or delete) with [`crate::Error::Storage`],
 /// as a crash or a full disk would: fault injection for the reliability scenario.
 pub struct FaultyStore<S: Store> {
@@ -1387,7 +2208,7 @@ pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
 #[macro_export]
 macro_rules! scenario_tests {
     (native: $harness:expr) => {
-        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables);
+        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram);
     };
     (@native $harness:expr; $($name:ident)*) => {
         $(
@@ -1399,7 +2220,7 @@ macro_rules! scenario_tests {
         )*
     };
     (browser: $harness:expr) => {
-        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables);
+        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram);
     };
     (@browser $harness:expr; $($name:ident)*) => {
         $(

@@ -93,7 +93,7 @@ pub struct Workspace<E: Engine, S: Store> {
     pub(crate) engine: E,
     pub(crate) store: S,
     pub(crate) state: Mutex<State>,
-    chunk_row_count: u64,
+    pub(crate) chunk_row_count: u64,
 }
 
 impl<E: Engine, S: Store> Workspace<E, S> {

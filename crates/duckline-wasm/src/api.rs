@@ -79,6 +79,9 @@ export interface DiffPage {
 export interface JoinOptions { left: string; right: string; on: string[]; how: "inner" | "left" | "right" | "full" }
 export interface StorageInfo { files: number; bytes: number; usageBytes: number; quotaBytes: number }
 export interface MemoryInfo { duckdbBytes: number; tables: { name: string; bytes: number }[] }
+export interface Recipe { version: 1; steps: Command[] }
+export interface ClusterOptions { column: string; method?: "fingerprint" | "ngram"; ngramSize?: number }
+export interface Cluster { key: string; values: { value: string; count: number }[] }
 "#;
 
 #[wasm_bindgen(
@@ -654,6 +657,69 @@ impl Table {
                 id: diff_id,
                 summary: to_js(&summary)?,
             })
+        })
+    }
+
+    /// The table at its position as `"csv"` (RFC 4180, header row, NULL empty) or `"parquet"`
+    /// bytes: no hidden columns, display names, display order.
+    /// Errors: `InvalidCommand` (format), `NotFound` if the table was dropped.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn export(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"csv\" | \"parquet\"")] format: String,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                let format = duckline_core::export::ExportFormat::parse(&format)?;
+                s.core.export(id, format).await
+            };
+            let bytes = run.await.map_err(to_js_error)?;
+            Ok(Uint8Array::from(bytes.as_slice()))
+        })
+    }
+
+    /// `{ version: 1, steps }`: the commands of the steps up to the position.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Recipe>")]
+    pub fn recipe(&self) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move { to_js(&s.core.recipe(id).await.map_err(to_js_error)?) })
+    }
+
+    /// Validates a recipe (version, ops, the columns each step names), then applies one step per
+    /// command. Errors: `InvalidInput` naming the step (nothing applied); a step failing when it
+    /// runs rejects with its error after the table went back to its starting position.
+    #[wasm_bindgen(js_name = applyRecipe, unchecked_return_type = "Promise<StepInfo[]>")]
+    pub fn apply_recipe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Recipe")] recipe: JsValue,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                let recipe: serde_json::Value = serde_wasm_bindgen::from_value(recipe)
+                    .map_err(|e| Error::InvalidInput(format!("bad recipe: {e}")))?;
+                s.core.apply_recipe(id, recipe).await
+            };
+            to_js(&run.await.map_err(to_js_error)?)
+        })
+    }
+
+    /// Groups of distinct values likely the same (OpenRefine key collision), largest first.
+    /// Read-only. Errors: `NotFound` (column), `InvalidCommand` (options).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Cluster[]>")]
+    pub fn clusters(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ClusterOptions")] options: JsValue,
+    ) -> Promise {
+        let (s, id) = (Rc::clone(&self.shared), self.id);
+        promise(async move {
+            let run = async {
+                let options: duckline_core::clusters::ClusterOptions =
+                    from_js(Some(options), "ClusterOptions")?;
+                s.core.clusters(id, &options).await
+            };
+            to_js(&run.await.map_err(to_js_error)?)
         })
     }
 }

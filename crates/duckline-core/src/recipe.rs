@@ -1,0 +1,140 @@
+//! Recipes (API.md `table.recipe()` / `table.applyRecipe(recipe)`): the commands of a table's
+//! timeline up to its position, as versioned JSON, replayable on another table.
+//!
+//! `applyRecipe` validates the whole recipe before anything runs: the version, every step's op and
+//! parameters ([`Command::from_json`]), and every column a step names, by simulating the schema
+//! step by step ([`Command::plan`]). A bad recipe is [`Error::InvalidInput`] naming the 1-based
+//! step and the reason, and nothing is applied.
+//!
+//! Then each command is applied as one step. All or nothing: if a step fails at run time (a row
+//! id that does not exist, DuckDB refusing a cast...), the table goes back to the position it had
+//! before the call and the error is returned. The steps that call had already applied stay in the
+//! timeline after the position, as redoable steps (like after an undo); as with any apply, the
+//! first step discarded the redo branch the table had before the call.
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::{Command, Plan};
+use crate::model::{ColumnMeta, StepInfo};
+use crate::{Engine, Error, Result, Store, Workspace};
+
+/// The recipe format version this build writes and reads.
+pub const RECIPE_VERSION: u32 = 1;
+
+/// API.md `Recipe`: `{ version: 1, steps: Command[] }`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recipe {
+    /// Format version, [`RECIPE_VERSION`].
+    pub version: u32,
+    /// The commands, as stored (defaults filled in, e.g. `calculate_age.asOf`).
+    pub steps: Vec<Command>,
+}
+
+impl Recipe {
+    /// Parses and validates a recipe's JSON against the schema it will start from.
+    ///
+    /// Errors: [`Error::InvalidInput`] naming the failing step (1-based) and why.
+    pub fn validate(json: serde_json::Value, schema: &[ColumnMeta]) -> Result<Self> {
+        let bad = |m: String| Error::InvalidInput(format!("bad recipe: {m}"));
+        let serde_json::Value::Object(mut object) = json else {
+            return Err(bad("a recipe is an object { version, steps }".into()));
+        };
+        if let Some(key) = object
+            .keys()
+            .find(|k| !matches!(k.as_str(), "version" | "steps"))
+        {
+            return Err(bad(format!("unknown field {key:?}")));
+        }
+        match object.get("version").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(RECIPE_VERSION) => {}
+            Some(v) => {
+                return Err(bad(format!(
+                    "unsupported version {v} (this build reads version {RECIPE_VERSION})"
+                )));
+            }
+            None => return Err(bad("\"version\" must be a number".into())),
+        }
+        let Some(serde_json::Value::Array(steps)) = object.remove("steps") else {
+            return Err(bad("\"steps\" must be an array of commands".into()));
+        };
+        let mut schema = schema.to_vec();
+        let mut next_id = schema.iter().map(|c| c.id).max().unwrap_or(0) + 1;
+        let mut commands = Vec::with_capacity(steps.len());
+        for (i, step) in steps.into_iter().enumerate() {
+            let at = |e: Error| bad(format!("step {}: {e}", i + 1));
+            let command = Command::from_json(step).map_err(at)?;
+            match command.plan(&schema).map_err(at)? {
+                Plan::Schema { schema: after } => schema = after,
+                Plan::AddColumn { name, .. } => {
+                    // The real type is known only when the step runs; a placeholder suffices to
+                    // check the names later steps use.
+                    schema.push(ColumnMeta {
+                        id: next_id,
+                        name,
+                        data_type: "VARCHAR".into(),
+                    });
+                    next_id += 1;
+                }
+                Plan::DeleteColumn { column } => schema.retain(|c| c.id != column.id),
+                Plan::Cells { .. } | Plan::DeleteRows { .. } | Plan::InsertRow { .. } => {}
+            }
+            commands.push(command);
+        }
+        Ok(Self {
+            version: RECIPE_VERSION,
+            steps: commands,
+        })
+    }
+}
+
+impl<E: Engine, S: Store> Workspace<E, S> {
+    /// The commands of the steps up to the table's position, as a [`Recipe`].
+    ///
+    /// Errors: [`Error::NotFound`] (unknown table).
+    pub async fn recipe(&self, table_id: u32) -> Result<Recipe> {
+        let st = self.lock().await?;
+        let entry = st.entry(table_id)?;
+        Ok(Recipe {
+            version: RECIPE_VERSION,
+            steps: entry.steps[..entry.position]
+                .iter()
+                .map(|s| s.info.command.clone())
+                .collect(),
+        })
+    }
+
+    /// Validates `recipe` (see the module docs), then applies its commands as steps, returning
+    /// one [`StepInfo`] per command (a step-less command gives the step-less info).
+    ///
+    /// Errors: [`Error::InvalidInput`] for a bad recipe (nothing applied); [`Error::NotFound`]
+    /// (unknown table); a run-time failure of a step returns that step's error after moving the
+    /// table back to its starting position (the module docs say what stays redoable).
+    pub async fn apply_recipe(
+        &self,
+        table_id: u32,
+        recipe: serde_json::Value,
+    ) -> Result<Vec<StepInfo>> {
+        let (schema, start) = {
+            let st = self.lock().await?;
+            let entry = st.entry(table_id)?;
+            (entry.schema().to_vec(), entry.position)
+        };
+        let recipe = Recipe::validate(recipe, &schema)?;
+        let mut infos = Vec::with_capacity(recipe.steps.len());
+        for (i, command) in recipe.steps.into_iter().enumerate() {
+            let json = serde_json::to_value(&command)
+                .map_err(|e| Error::InvalidInput(format!("bad recipe: step {}: {e}", i + 1)))?;
+            match self.apply(table_id, json).await {
+                Ok(info) => infos.push(info),
+                Err(e) => {
+                    if !infos.is_empty() {
+                        self.goto(table_id, start).await?;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(infos)
+    }
+}
