@@ -12,7 +12,7 @@ export DUCKLINE_SAMPLE_DIR := $(DUCKLINE_DATA_DIR)
 WASM_CRATE := crates/duckline-wasm
 BROWSER_TEST_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=1200
 
-.PHONY: demo test setup assets vendor-data pkg www lint test-native test-browser test-e2e clean
+.PHONY: demo test setup assets vendor-data pkg www lint test-native test-browser test-e2e bench clean
 
 ## Builds everything and serves the demo (prints its URL).
 demo: setup pkg www
@@ -58,6 +58,14 @@ test-browser: assets vendor-data
 
 test-e2e: pkg www
 	node --test --test-concurrency=1 tests/e2e/
+
+## The benchmark of issue 4 (not part of `make test`): duckline vs the reference strategy in headless
+## Chromium; prints a table and writes bench-results/bench-$(ROWS).json. `make bench ROWS=100000 RUNS=1`
+## for a quick run.
+ROWS ?= 1000000
+RUNS ?= 3
+bench: setup pkg
+	node bench/run.mjs --rows $(ROWS) --runs $(RUNS)
 
 clean:
 	rm -rf target pkg www/dist $(WASM_CRATE)/vendor $(WASM_CRATE)/js/duckdb_glue.js

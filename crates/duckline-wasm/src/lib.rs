@@ -13,6 +13,8 @@
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
+pub mod bench;
+#[cfg(target_arch = "wasm32")]
 pub mod engine;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
