@@ -219,6 +219,19 @@ pub enum Command {
         /// Name of the new column.
         new_column: String,
     },
+    /// New VARCHAR columns `<column>_1` .. `<column>_n` holding the parts of a column split on a
+    /// delimiter: `n` is the most parts any value has, capped by `maxParts`; the last part keeps
+    /// the rest (delimiters included). The original column stays.
+    SplitColumn {
+        /// Column name.
+        column: String,
+        /// Literal delimiter (not a pattern), non-empty.
+        delimiter: String,
+        /// At most this many parts (2..=[`MAX_SPLIT_PARTS`]); without it the data decides, up to
+        /// [`MAX_SPLIT_PARTS`] (more is refused with `InvalidCommand`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_parts: Option<u32>,
+    },
     /// A new column holding one constant value.
     AddColumn {
         /// Name of the new column.
@@ -255,7 +268,16 @@ pub enum Command {
         /// The edits, applied first match first.
         edits: Vec<MassEditGroup>,
     },
+    /// One UPDATE, DELETE, INSERT or ALTER TABLE statement on the table, written `{table}`
+    /// (checked by [`crate::custom_sql::check`]); its undo is a full-table snapshot.
+    CustomSql {
+        /// The statement.
+        sql: String,
+    },
 }
+
+/// Most columns one `split_column` may create.
+pub const MAX_SPLIT_PARTS: u32 = 64;
 
 /// How `replace` matches `find` (COMMANDS.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -408,6 +430,20 @@ pub enum Plan {
         /// `(column, SQL literal or NULL)` for each column given.
         values: Vec<(ColumnMeta, String)>,
     },
+    /// Add `<column>_1` .. `<column>_n` from the parts of `column`; `n` is known only from the data.
+    SplitColumn {
+        /// The column split.
+        column: ColumnMeta,
+        /// Literal delimiter.
+        delimiter: String,
+        /// Cap on the number of parts.
+        max_parts: Option<u32>,
+    },
+    /// Run a checked statement on a working copy of the table; undo and redo are snapshots.
+    CustomSql {
+        /// The statement.
+        statement: crate::custom_sql::CheckedStatement,
+    },
 }
 
 impl Command {
@@ -464,10 +500,12 @@ impl Command {
             Self::Last4 { .. } => "last4",
             Self::YearOnly { .. } => "year_only",
             Self::CombineColumns { .. } => "combine_columns",
+            Self::SplitColumn { .. } => "split_column",
             Self::AddColumn { .. } => "add_column",
             Self::ReorderColumns { .. } => "reorder_columns",
             Self::FilterRows { .. } => "filter_rows",
             Self::MassEdit { .. } => "mass_edit",
+            Self::CustomSql { .. } => "custom_sql",
         }
     }
 
@@ -482,7 +520,8 @@ impl Command {
             Self::RemoveDuplicates { .. }
             | Self::DeleteRows { .. }
             | Self::InsertRow { .. }
-            | Self::FilterRows { .. } => 3,
+            | Self::FilterRows { .. }
+            | Self::CustomSql { .. } => 3,
             _ => 1,
         }
     }
@@ -552,6 +591,9 @@ impl Command {
                 new_column,
                 ..
             } => format!("Combine {} into {new_column}", columns.join(", ")),
+            Self::SplitColumn {
+                column, delimiter, ..
+            } => format!("Split {column} on {delimiter:?}"),
             Self::AddColumn { name, .. } => format!("Add column {name}"),
             Self::ReorderColumns { .. } => "Reorder columns".into(),
             Self::FilterRows {
@@ -577,6 +619,15 @@ impl Command {
                 match n {
                     1 => format!("Edit 1 value of {column}"),
                     n => format!("Edit {n} values of {column}"),
+                }
+            }
+            Self::CustomSql { sql } => {
+                let one_line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+                if one_line.chars().count() > 60 {
+                    let short: String = one_line.chars().take(59).collect();
+                    format!("SQL: {short}…")
+                } else {
+                    format!("SQL: {one_line}")
                 }
             }
         }
@@ -1044,6 +1095,33 @@ impl Command {
                     helper: None,
                 }
             }
+            Self::SplitColumn {
+                column,
+                delimiter,
+                max_parts,
+            } => {
+                let meta = find_column(schema, column)?;
+                if delimiter.is_empty() {
+                    return Err(Error::InvalidCommand(
+                        "split_column: delimiter must not be empty".into(),
+                    ));
+                }
+                if let Some(n) = max_parts
+                    && !(2..=MAX_SPLIT_PARTS).contains(n)
+                {
+                    return Err(Error::InvalidCommand(format!(
+                        "split_column: maxParts must be 2..{MAX_SPLIT_PARTS}, got {n}"
+                    )));
+                }
+                Plan::SplitColumn {
+                    column: meta.clone(),
+                    delimiter: delimiter.clone(),
+                    max_parts: *max_parts,
+                }
+            }
+            Self::CustomSql { sql } => Plan::CustomSql {
+                statement: crate::custom_sql::check(sql)?,
+            },
             Self::AddColumn {
                 name,
                 data_type,
@@ -1208,7 +1286,7 @@ pub fn find_column<'a>(schema: &'a [ColumnMeta], name: &str) -> Result<&'a Colum
 
 /// Rejects empty names and names that clash (case-insensitively, as DuckDB and CSV consumers
 /// would) with a column other than `except`.
-fn check_new_name(schema: &[ColumnMeta], name: &str, except: Option<u32>) -> Result<()> {
+pub(crate) fn check_new_name(schema: &[ColumnMeta], name: &str, except: Option<u32>) -> Result<()> {
     if name.trim().is_empty() {
         return Err(Error::InvalidCommand(
             "a column name must not be empty".into(),

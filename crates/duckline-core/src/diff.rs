@@ -86,45 +86,70 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let before = st.temp("diff_before");
         let index = st.temp("diff_index");
         let built = async {
-            self.engine.execute(&format!("CREATE TABLE {r} ({ROW_ID} BIGINT)")).await?;
-            for step in steps {
+            self.engine
+                .execute(&format!("CREATE TABLE {r} ({ROW_ID} BIGINT)"))
+                .await?;
+            // A snapshot step (custom SQL) names no rows: compare whole tables (one outer join).
+            let whole = steps
+                .iter()
+                .any(|s| matches!(s.delta, Delta::Snapshot { .. }));
+            for step in steps.iter().filter(|_| !whole) {
                 let files = match &step.delta {
                     Delta::Cells { undo, redo, .. } => [undo.as_slice(), redo.as_slice()].concat(),
-                    Delta::DeleteRows { redo: ids, .. } | Delta::InsertRows { undo: ids, .. } => ids.clone(),
-                    Delta::AddColumn { .. } | Delta::DeleteColumn { .. } | Delta::Schema => Vec::new(),
+                    Delta::DeleteRows { redo: ids, .. } | Delta::InsertRows { undo: ids, .. } => {
+                        ids.clone()
+                    }
+                    Delta::AddColumns { .. }
+                    | Delta::DeleteColumn { .. }
+                    | Delta::Schema
+                    | Delta::Snapshot { .. } => Vec::new(),
                 };
                 for file in &files {
                     let temp = st.temp("diff_ids");
                     self.load_file(file, &temp, Some(&[ROW_ID])).await?;
                     self.engine
-                        .execute(&format!("INSERT INTO {r} SELECT {ROW_ID} FROM {temp}; DROP TABLE {temp}"))
+                        .execute(&format!(
+                            "INSERT INTO {r} SELECT {ROW_ID} FROM {temp}; DROP TABLE {temp}"
+                        ))
                         .await?;
                 }
             }
+            let in_r = if whole {
+                String::new()
+            } else {
+                format!(" WHERE {ROW_ID} IN (SELECT DISTINCT {ROW_ID} FROM {r})")
+            };
             self.engine
                 .execute(&format!(
-                    "CREATE TABLE {before} AS SELECT {cols} FROM {table} WHERE {ROW_ID} IN (SELECT DISTINCT {ROW_ID} FROM {r})",
+                    "CREATE TABLE {before} AS SELECT {cols} FROM {table}{in_r}",
                     cols = physical_columns(entry.schema())
                 ))
                 .await?;
             if from < entry.position {
                 for step in steps.iter().rev() {
-                    self.apply_delta(&mut st, &before, step, Direction::Undo).await?;
+                    self.apply_delta(&mut st, &before, step, Direction::Undo)
+                        .await?;
                 }
             } else {
                 for step in steps {
-                    self.apply_delta(&mut st, &before, step, Direction::Redo).await?;
+                    self.apply_delta(&mut st, &before, step, Direction::Redo)
+                        .await?;
                 }
             }
             let from_schema = entry.schema_at(from).to_vec();
             let current_schema = entry.schema().to_vec();
             let compared: Vec<(ColumnMeta, ColumnMeta)> = current_schema
                 .iter()
-                .filter_map(|c| from_schema.iter().find(|f| f.id == c.id).map(|f| (f.clone(), c.clone())))
+                .filter_map(|c| {
+                    from_schema
+                        .iter()
+                        .find(|f| f.id == c.id)
+                        .map(|f| (f.clone(), c.clone()))
+                })
                 .collect();
             self.build_index(
                 &index,
-                &format!("(SELECT * FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {r}))"),
+                &format!("(SELECT * FROM {table}{in_r})"),
                 &before,
                 &format!("a.{ROW_ID} = b.{ROW_ID}"),
                 &compared,
@@ -133,10 +158,19 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .await?;
             self.engine.execute(&format!("DROP TABLE {r}")).await?;
             let summary = self
-                .summarize(&index, &compared, &from_schema, &current_schema, entry.row_count())
+                .summarize(
+                    &index,
+                    &compared,
+                    &from_schema,
+                    &current_schema,
+                    entry.row_count(),
+                )
                 .await?;
             Ok::<_, Error>(DiffState {
-                tables: vec![(table_id, st.versions.get(&table_id).copied().unwrap_or_default())],
+                tables: vec![(
+                    table_id,
+                    st.versions.get(&table_id).copied().unwrap_or_default(),
+                )],
                 index_table: index.clone(),
                 before_table: before.clone(),
                 owns_before: true,

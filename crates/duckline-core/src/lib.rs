@@ -27,6 +27,7 @@
 
 pub mod clusters;
 pub mod command;
+pub mod custom_sql;
 pub mod dates;
 mod diff;
 pub mod engine;

@@ -46,12 +46,11 @@ pub enum Delta {
         /// New values.
         redo: Vec<FileRef>,
     },
-    /// A column added; `redo` holds its non-NULL values `(_row_id, value)`. Undo drops it.
-    AddColumn {
-        /// Column id.
-        column_id: u32,
-        /// Its values.
-        redo: Vec<FileRef>,
+    /// Columns added (one, or several for `split_column`), appended in this order. Undo drops
+    /// them.
+    AddColumns {
+        /// Each new column with its values.
+        columns: Vec<AddedColumn>,
     },
     /// A column deleted; `undo` holds its non-NULL values `(_row_id, value)`.
     DeleteColumn {
@@ -76,20 +75,38 @@ pub enum Delta {
         /// The inserted rows.
         redo: Vec<FileRef>,
     },
+    /// Anything (`custom_sql`): `undo` holds the whole table before the step, `redo` the whole
+    /// table after it, every physical column (DESIGN.md: "full-table snapshot / checkpoint").
+    Snapshot {
+        /// The table before.
+        undo: Vec<FileRef>,
+        /// The table after.
+        redo: Vec<FileRef>,
+    },
+}
+
+/// One column of [`Delta::AddColumns`]: files hold its non-NULL values `(_row_id, value)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedColumn {
+    /// Column id.
+    pub column_id: u32,
+    /// Its values.
+    pub redo: Vec<FileRef>,
 }
 
 impl Delta {
     /// Every file of the delta.
-    pub fn files(&self) -> impl Iterator<Item = &FileRef> {
-        let (a, b): (&[FileRef], &[FileRef]) = match self {
+    pub fn files(&self) -> Vec<&FileRef> {
+        match self {
             Self::Cells { undo, redo, .. }
             | Self::DeleteRows { undo, redo }
-            | Self::InsertRows { undo, redo } => (undo, redo),
-            Self::AddColumn { redo, .. } => (redo, &[]),
-            Self::DeleteColumn { undo, .. } => (undo, &[]),
-            Self::Schema => (&[], &[]),
-        };
-        a.iter().chain(b)
+            | Self::InsertRows { undo, redo }
+            | Self::Snapshot { undo, redo } => undo.iter().chain(redo).collect(),
+            Self::AddColumns { columns } => columns.iter().flat_map(|c| &c.redo).collect(),
+            Self::DeleteColumn { undo, .. } => undo.iter().collect(),
+            Self::Schema => Vec::new(),
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! `applyRecipe` validates the whole recipe before anything runs: the version, every step's op and
 //! parameters ([`Command::from_json`]), and every column a step names, by simulating the schema
 //! step by step ([`Command::plan`]). A bad recipe is [`Error::InvalidInput`] naming the 1-based
-//! step and the reason, and nothing is applied.
+//! step and the reason, and nothing is applied. After a `split_column` or `custom_sql` step the
+//! schema depends on the data, so the columns of later steps are checked when they run.
 //!
 //! Then each command is applied as one step. All or nothing: if a step fails at run time (a row
 //! id that does not exist, DuckDB refusing a cast...), the table goes back to the position it had
@@ -60,10 +61,20 @@ impl Recipe {
         };
         let mut schema = schema.to_vec();
         let mut next_id = schema.iter().map(|c| c.id).max().unwrap_or(0) + 1;
+        // After `split_column` or `custom_sql` the schema depends on the data: later steps are
+        // checked for their op and parameters only, their columns when they run.
+        let mut schema_known = true;
         let mut commands = Vec::with_capacity(steps.len());
         for (i, step) in steps.into_iter().enumerate() {
             let at = |e: Error| bad(format!("step {}: {e}", i + 1));
             let command = Command::from_json(step).map_err(at)?;
+            if !schema_known {
+                if let Command::CustomSql { sql } = &command {
+                    crate::custom_sql::check(sql).map_err(at)?;
+                }
+                commands.push(command);
+                continue;
+            }
             match command.plan(&schema).map_err(at)? {
                 Plan::Schema { schema: after } => schema = after,
                 Plan::AddColumn { name, .. } => {
@@ -77,6 +88,7 @@ impl Recipe {
                     next_id += 1;
                 }
                 Plan::DeleteColumn { column } => schema.retain(|c| c.id != column.id),
+                Plan::SplitColumn { .. } | Plan::CustomSql { .. } => schema_known = false,
                 Plan::Cells { .. } | Plan::DeleteRows { .. } | Plan::InsertRow { .. } => {}
             }
             commands.push(command);

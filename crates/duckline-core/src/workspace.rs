@@ -14,8 +14,11 @@ use arrow_array::{Array, RecordBatch};
 use base64::Engine as _;
 use futures::lock::Mutex;
 
-use crate::command::{Command, Plan, find_column};
-use crate::manifest::{Delta, FileRef, MANIFEST_FORMAT_VERSION, Manifest, StepRecord, TableEntry};
+use crate::command::{Command, MAX_SPLIT_PARTS, Plan, find_column};
+use crate::custom_sql::{CheckedStatement, StatementKind, WORK_TABLE};
+use crate::manifest::{
+    AddedColumn, Delta, FileRef, MANIFEST_FORMAT_VERSION, Manifest, StepRecord, TableEntry,
+};
 use crate::model::{
     ColumnInfo, ColumnMeta, CsvOptions, MemoryFigures, RowPage, RowsOptions, StepInfo,
     StorageFigures, TableInfo, TableMemory, Timeline,
@@ -522,15 +525,26 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         }
         let entry = st.entry(table_id)?.clone();
         let table = sql::table_name(table_id);
+        // A full snapshot (custom SQL) is a checkpoint: start from the latest one instead.
+        let snapshot = entry.steps[..entry.position]
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(k, step)| match &step.delta {
+                Delta::Snapshot { redo, .. } => Some((&step.schema_after, redo, k + 1)),
+                _ => None,
+            });
+        let (schema, files, replay) =
+            snapshot.unwrap_or((&entry.original_schema, &entry.original, 0));
         let result = async {
             self.engine
                 .execute(&format!(
                     "DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({})",
-                    column_definitions(&entry.original_schema)
+                    column_definitions(schema)
                 ))
                 .await?;
-            let names = physical_columns(&entry.original_schema);
-            for file in &entry.original {
+            let names = physical_columns(schema);
+            for file in files {
                 let temp = st.temp("load");
                 self.load_file(file, &temp, None).await?;
                 self.engine
@@ -540,7 +554,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     ))
                     .await?;
             }
-            for step in &entry.steps[..entry.position] {
+            for step in &entry.steps[replay..entry.position] {
                 self.apply_delta(st, &table, step, Direction::Redo).await?;
             }
             Ok(())
@@ -596,19 +610,26 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 }
                 self.update_from_files(st, table, &column, files).await
             }
-            Delta::AddColumn { column_id, redo } => {
-                let column = sql::ident(&sql::column_name(*column_id));
+            Delta::AddColumns { columns } => {
                 if undo {
-                    self.engine
-                        .execute(&format!("ALTER TABLE {table} DROP COLUMN {column}"))
-                        .await
+                    for added in columns.iter().rev() {
+                        let column = sql::ident(&sql::column_name(added.column_id));
+                        self.engine
+                            .execute(&format!("ALTER TABLE {table} DROP COLUMN {column}"))
+                            .await?;
+                    }
                 } else {
-                    let ty = column_type(&step.schema_after, *column_id)?;
-                    self.engine
-                        .execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))
-                        .await?;
-                    self.update_from_files(st, table, &column, redo).await
+                    for added in columns {
+                        let column = sql::ident(&sql::column_name(added.column_id));
+                        let ty = column_type(&step.schema_after, added.column_id)?;
+                        self.engine
+                            .execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))
+                            .await?;
+                        self.update_from_files(st, table, &column, &added.redo)
+                            .await?;
+                    }
                 }
+                Ok(())
             }
             Delta::DeleteColumn {
                 column_id,
@@ -628,6 +649,23 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 }
             }
             Delta::Schema => Ok(()),
+            Delta::Snapshot {
+                undo: before,
+                redo: after,
+            } => {
+                let (files, schema) = if undo {
+                    (before, &step.schema_before)
+                } else {
+                    (after, &step.schema_after)
+                };
+                self.engine
+                    .execute(&format!(
+                        "DROP TABLE {table}; CREATE TABLE {table} ({})",
+                        column_definitions(schema)
+                    ))
+                    .await?;
+                self.insert_from_files(st, table, files).await
+            }
             Delta::DeleteRows {
                 undo: rows,
                 redo: ids,
@@ -1061,7 +1099,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     data_type: new_type,
                 });
                 outcome.next_column_id = column_id + 1;
-                outcome.delta = Delta::AddColumn { column_id, redo };
+                outcome.delta = Delta::AddColumns {
+                    columns: vec![AddedColumn { column_id, redo }],
+                };
             }
             Plan::DeleteColumn { column } => {
                 let physical = sql::ident(&sql::column_name(column.id));
@@ -1187,8 +1227,247 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 outcome.next_row_id = row_id + 1;
                 outcome.delta = Delta::InsertRows { undo, redo };
             }
+            Plan::SplitColumn {
+                column,
+                delimiter,
+                max_parts,
+            } => {
+                self.split_column(
+                    st,
+                    entry,
+                    column,
+                    delimiter,
+                    *max_parts,
+                    written,
+                    temps,
+                    &mut outcome,
+                )
+                .await?;
+            }
+            Plan::CustomSql { statement } => {
+                self.custom_sql(st, entry, statement, written, temps, &mut outcome)
+                    .await?;
+            }
         }
         Ok(outcome)
+    }
+
+    /// [`Plan::SplitColumn`]: counts the parts, then adds one VARCHAR column per part.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the shared state of run_plan, passed through"
+    )]
+    async fn split_column(
+        &self,
+        st: &mut State,
+        entry: &TableEntry,
+        column: &ColumnMeta,
+        delimiter: &str,
+        max_parts: Option<u32>,
+        written: &mut Vec<FileRef>,
+        temps: &mut Vec<String>,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
+        let table = sql::table_name(entry.id);
+        let dir = format!("tables/{}/steps/{}", entry.id, entry.next_step_id);
+        let value = format!(
+            "CAST({} AS VARCHAR)",
+            sql::ident(&sql::column_name(column.id))
+        );
+        let delimiter = sql::literal(delimiter);
+        let found = self
+            .count(&format!(
+                "SELECT coalesce(max(len(string_split({value}, {delimiter}))), 0) FROM {table}"
+            ))
+            .await?;
+        let cap = u64::from(max_parts.unwrap_or(MAX_SPLIT_PARTS));
+        if max_parts.is_none() && found > cap {
+            return Err(Error::InvalidCommand(format!(
+                "split_column: values of {} have up to {found} parts; give maxParts (at most {MAX_SPLIT_PARTS})",
+                column.name
+            )));
+        }
+        let part_count = found.clamp(1, cap);
+        let mut parts = String::new();
+        for i in 1..=part_count {
+            let part = if i < part_count {
+                format!("parts[{i}]")
+            } else {
+                format!(
+                    "CASE WHEN len(parts) >= {i} THEN array_to_string(parts[{i}:], {delimiter}) END"
+                )
+            };
+            let _ = write!(parts, ", {part} AS p{i}");
+        }
+        let changes = st.temp("changes");
+        temps.push(changes.clone());
+        self.engine
+            .execute(&format!(
+                "CREATE TABLE {changes} AS SELECT {ROW_ID}{parts} FROM \
+                 (SELECT {ROW_ID}, string_split({value}, {delimiter}) AS parts FROM {table} WHERE {value} IS NOT NULL)"
+            ))
+            .await?;
+        outcome.rows_affected = self
+            .count(&format!("SELECT count(*) FROM {changes}"))
+            .await?;
+        let mut columns = Vec::new();
+        let mut assignments = Vec::new();
+        for i in 1..=part_count {
+            let name = format!("{}_{i}", column.name);
+            crate::command::check_new_name(&outcome.schema_after, &name, None)
+                .map_err(|e| Error::InvalidCommand(format!("split_column: {e}")))?;
+            let column_id = outcome.next_column_id;
+            let physical = sql::ident(&sql::column_name(column_id));
+            let redo = self
+                .write_chunks(
+                    &format!(
+                        "SELECT {ROW_ID}, p{i} AS value FROM {changes} WHERE p{i} IS NOT NULL"
+                    ),
+                    &format!("{dir}/redo-c{column_id}"),
+                    written,
+                )
+                .await?;
+            self.engine
+                .execute(&format!(
+                    "ALTER TABLE {table} ADD COLUMN {physical} VARCHAR"
+                ))
+                .await?;
+            assignments.push(format!("{physical} = c.p{i}"));
+            outcome.schema_after.push(ColumnMeta {
+                id: column_id,
+                name,
+                data_type: "VARCHAR".into(),
+            });
+            outcome.next_column_id = column_id + 1;
+            columns.push(AddedColumn { column_id, redo });
+        }
+        self.engine
+            .execute(&format!(
+                "UPDATE {table} SET {} FROM {changes} c WHERE {table}.{ROW_ID} = c.{ROW_ID}",
+                assignments.join(", ")
+            ))
+            .await?;
+        outcome.delta = Delta::AddColumns { columns };
+        Ok(())
+    }
+
+    /// [`Plan::CustomSql`]: runs the checked statement on a working copy that has the visible
+    /// column names and nothing else, then rebuilds the table from it. Rows keep their row ids
+    /// through DuckDB's `rowid` of the working copy (stable under UPDATE, DELETE and ALTER in one
+    /// transaction); inserted rows get new row ids and go to the end. Columns keep their identity
+    /// by name (or through `RENAME COLUMN`). Undo and redo are full-table snapshots.
+    async fn custom_sql(
+        &self,
+        st: &mut State,
+        entry: &TableEntry,
+        statement: &CheckedStatement,
+        written: &mut Vec<FileRef>,
+        temps: &mut Vec<String>,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
+        let table = sql::table_name(entry.id);
+        let dir = format!("tables/{}/steps/{}", entry.id, entry.next_step_id);
+        let schema = entry.schema();
+        let work = sql::ident(WORK_TABLE);
+        temps.push(WORK_TABLE.into());
+        let ids = st.temp("custom_ids");
+        temps.push(ids.clone());
+        let rebuilt = st.temp("custom_table");
+        temps.push(rebuilt.clone());
+        let mut visible = String::new();
+        for c in schema {
+            let _ = write!(
+                visible,
+                ", {} AS {}",
+                sql::ident(&sql::column_name(c.id)),
+                sql::ident(&c.name)
+            );
+        }
+        self.engine
+            .execute(&format!(
+                "DROP TABLE IF EXISTS {work}; \
+                 CREATE TABLE {work} AS SELECT {ROW_ID} AS _dl_rid, {ORDER_KEY} AS _dl_ord{visible} FROM {table} ORDER BY {ORDER_KEY}; \
+                 CREATE TABLE {ids} AS SELECT rowid AS wrid, _dl_rid, _dl_ord FROM {work}; \
+                 ALTER TABLE {work} DROP COLUMN _dl_rid; ALTER TABLE {work} DROP COLUMN _dl_ord"
+            ))
+            .await?;
+        let result = self.engine.query(&statement.sql).await?;
+        let described = self.engine.query(&format!("DESCRIBE {work}")).await?;
+        let mut schema_after = Vec::new();
+        for (name, data_type) in string_pairs(&described, 0, 1)? {
+            let source = statement
+                .renamed_columns
+                .iter()
+                .find(|(_, new)| new.eq_ignore_ascii_case(&name))
+                .map_or(name.as_str(), |(old, _)| old.as_str());
+            let id = match crate::command::find_column(schema, source) {
+                Ok(c) => c.id,
+                Err(_) => {
+                    outcome.next_column_id += 1;
+                    outcome.next_column_id - 1
+                }
+            };
+            schema_after.push(ColumnMeta {
+                id,
+                name,
+                data_type,
+            });
+        }
+        let mut columns = String::new();
+        for c in &schema_after {
+            let _ = write!(
+                columns,
+                ", w.{} AS {}",
+                sql::ident(&c.name),
+                sql::ident(&sql::column_name(c.id))
+            );
+        }
+        let new_rank = "row_number() OVER (PARTITION BY i._dl_rid IS NULL ORDER BY w.rowid)";
+        self.engine
+            .execute(&format!(
+                "CREATE TABLE {rebuilt} AS SELECT \
+                   CAST(coalesce(i._dl_rid, {next} - 1 + {new_rank}) AS BIGINT) AS {ROW_ID}, \
+                   CAST(coalesce(i._dl_ord, (SELECT coalesce(max(_dl_ord), 0) FROM {ids}) + {new_rank}) AS DOUBLE) AS {ORDER_KEY}{columns} \
+                 FROM {work} w LEFT JOIN {ids} i ON w.rowid = i.wrid",
+                next = entry.next_row_id
+            ))
+            .await?;
+        let inserted = self
+            .count(&format!(
+                "SELECT count(*) FROM {rebuilt} WHERE {ROW_ID} >= {}",
+                entry.next_row_id
+            ))
+            .await?;
+        outcome.row_count_after = self
+            .count(&format!("SELECT count(*) FROM {rebuilt}"))
+            .await?;
+        outcome.rows_affected = match statement.kind {
+            StatementKind::AlterTable => outcome.row_count_after,
+            _ => first_i64(&result, 0).map_or(0, |n| u64::try_from(n).unwrap_or(0)),
+        };
+        let undo = self
+            .write_chunks(
+                &format!("SELECT {} FROM {table}", physical_columns(schema)),
+                &format!("{dir}/undo"),
+                written,
+            )
+            .await?;
+        let redo = self
+            .write_chunks(
+                &format!("SELECT * FROM {rebuilt}"),
+                &format!("{dir}/redo"),
+                written,
+            )
+            .await?;
+        self.engine
+            .execute(&format!(
+                "DROP TABLE {table}; ALTER TABLE {rebuilt} RENAME TO {table}"
+            ))
+            .await?;
+        outcome.next_row_id = entry.next_row_id + i64::try_from(inserted).unwrap_or(i64::MAX);
+        outcome.schema_after = schema_after;
+        outcome.delta = Delta::Snapshot { undo, redo };
+        Ok(())
     }
 
     /// The DuckDB type of `expression` evaluated over `source`.
