@@ -24,18 +24,12 @@
 //             reopen in a new page (the "1M rows, 10 steps" reopen of the targets).
 // The order of the baseline and ours alternates between runs.
 
-import { execFileSync } from 'node:child_process';
-import { access, mkdir, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
-import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/helpers.mjs';
 import { COLUMNS, DEFAULT_SEED, ensureData } from './gen.mjs';
-
-const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = path.resolve(BENCH_DIR, '..');
+import { BENCH_DIR, REPO_ROOT, assertPkg, call, launchFresh, machineFacts, median, openPage, printTable } from './lib.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -131,8 +125,6 @@ const GROWTH_STEPS = [
 // ---------------------------------------------------------------------------------------------
 // Browser plumbing
 
-const call = (page, fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
-
 /** The DuckDB worker's wasm heap in bytes (the newest probe worker of the page), or null. */
 async function duckdbHeap(page) {
   const workers = page.workers().filter((w) => w.url().includes('duckdb-probe.worker.js'));
@@ -141,18 +133,6 @@ async function duckdbHeap(page) {
     if (v !== null) return v;
   }
   return null;
-}
-
-async function openPage(context, origin, log) {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => log(`  [pageerror] ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') log(`  [console.error] ${m.text()}`);
-  });
-  await page.goto(`${origin}/index.html`);
-  await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 60_000 });
-  await call(page, 'init');
-  return page;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,12 +347,7 @@ async function runGrowth(context, origin, csvUrl, log) {
 }
 
 async function oneRun(index, opts, origin, csvUrl, log) {
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'duckline-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const { profile, context, close } = await launchFresh();
   const t0 = Date.now();
   const run = { index, profile, loadavgStart: os.loadavg() };
   try {
@@ -386,8 +361,7 @@ async function oneRun(index, opts, origin, csvUrl, log) {
     run.growth = await runGrowth(context, origin, csvUrl, log);
     run.order = baselineFirst ? 'baseline, ours, growth' : 'ours, baseline, growth';
   } finally {
-    await context.close().catch(() => {});
-    await rm(profile, { recursive: true, force: true });
+    await close();
   }
   run.wallSeconds = (Date.now() - t0) / 1000;
   return run;
@@ -396,12 +370,6 @@ async function oneRun(index, opts, origin, csvUrl, log) {
 // ---------------------------------------------------------------------------------------------
 // Figures, medians, report
 
-function median(xs) {
-  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 const maxOf = (xs) => {
   const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
   return v.length ? Math.max(...v) : null;
@@ -547,46 +515,13 @@ function stepTable(m) {
   }));
 }
 
-function printTable(title, columns, rows) {
-  const widths = columns.map(([k, h]) => Math.max(h.length, ...rows.map((r) => String(r[k]).length)));
-  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-  console.log(`\n${title}`);
-  console.log(line(columns.map(([, h]) => h)));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(columns.map(([k]) => r[k])));
-}
-
-function machineFacts() {
-  const git = (...a) => {
-    try {
-      return execFileSync('git', a, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    } catch {
-      return null;
-    }
-  };
-  return {
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
-    memoryGiB: +(os.totalmem() / 1024 ** 3).toFixed(1),
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    chromium: CHROMIUM,
-    commit: git('rev-parse', '--short', 'HEAD'),
-    dirty: (git('status', '--porcelain') ?? '') !== '',
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const log = (s) => console.log(s);
   const pkgDir = path.resolve(REPO_ROOT, opts.pkg);
-  for (const f of ['duckline.js', 'duckline_bg.wasm', 'duckdb/duckdb-eh.wasm', 'duckdb/duckdb-browser-eh.worker.js']) {
-    await access(path.join(pkgDir, f)).catch(() => {
-      throw new Error(`${pkgDir}/${f} is missing: build the package first (make pkg)`);
-    });
-  }
+  await assertPkg(pkgDir);
   const t0 = Date.now();
   const csv = await ensureData(opts.rows, opts.seed);
   log(`bench: data ${path.relative(REPO_ROOT, csv)} (${((Date.now() - t0) / 1000).toFixed(1)} s to make sure it exists)`);

@@ -427,6 +427,50 @@ test('rows: filter_rows keep / drop via the form', { skip: SKIP_ALL }, async (t)
   assert.equal(await readRowCount(page), 2, 'drop "New..." (Alice, Carol): Eve, Frank stay');
 });
 
+test('columns: split_column via the form; undo removes the new columns', { skip: SKIP_ALL }, async (t) => {
+  await importPeople();
+  const r = await submitForm('split_column', async (f) => {
+    await f.locator('[name="column"]').selectOption('city');
+    await f.locator('[name="delimiter"]').fill(' ');
+  });
+  if (await unknownOp(r)) {
+    t.skip('the package lacks split_column (InvalidCommand: unknown op)');
+    return;
+  }
+  await assertApplied(r, 'split_column');
+  // Most parts found: "New York " -> ["New", "York", ""] = 3.
+  assert.deepEqual((await readColumns(page)).map((c) => c.name), [...COLUMNS, 'city_1', 'city_2', 'city_3']);
+  const first = await columnValues('city_1');
+  assert.equal(first[0], 'New');
+  assert.equal((await columnValues('city_2'))[0], 'York');
+  await page.click('[data-testid="undo"]');
+  await waitIdle(page, LONG);
+  assert.deepEqual((await readColumns(page)).map((c) => c.name), COLUMNS);
+});
+
+test('rows: custom_sql via the form; a refused statement says why and changes nothing', { skip: SKIP_ALL }, async (t) => {
+  await importPeople();
+  let r = await submitForm('custom_sql', async (f) => {
+    await f.locator('[name="sql"]').fill("UPDATE {table} SET amount = amount * 100 WHERE city = 'Boston'");
+  });
+  if (await unknownOp(r)) {
+    t.skip('the package lacks custom_sql (InvalidCommand: unknown op)');
+    return;
+  }
+  const step = await assertApplied(r, 'custom_sql');
+  assert.equal(step.rowsAffected, 1, `one Boston row: ${JSON.stringify(step)}`);
+  assert.ok((await columnValues('amount')).some((v) => Number(v) === 800), 'Eve: 8.00 * 100');
+  const position = (await readTimeline(page)).position;
+  r = await submitForm('custom_sql', async (f) => {
+    await f.locator('[name="sql"]').fill('DROP TABLE {table}');
+  });
+  assert.equal(r.code, 'InvalidCommand', `refused: ${r.text}`);
+  assert.match(r.text, /UPDATE, DELETE, INSERT and ALTER TABLE/);
+  if (await currentError(page)) await page.click('[data-testid="error-dismiss"]');
+  assert.equal((await readTimeline(page)).position, position, 'no step');
+  assert.equal(await readRowCount(page), ROWS);
+});
+
 test('clustering dialog: fingerprint clusters -> one mass_edit', { skip: SKIP_ALL }, async (t) => {
   await importPeople();
   const button = page.locator('[data-testid="open-clusters"]');

@@ -93,7 +93,7 @@ export const COMMAND_FORMS = [
     fields: [
       column,
       { name: 'delimiter', kind: 'text', label: 'Delimiter', keepSpaces: true },
-      { name: 'maxParts', kind: 'int', label: 'Max parts (optional)', min: 1, optional: true },
+      { name: 'maxParts', kind: 'int', label: 'Max parts (optional, 2..64)', min: 2, max: 64, optional: true },
     ],
   },
   {
