@@ -9,6 +9,7 @@
 //!    position `pos` in display order). Pages are keyset queries on `pos`; random jumps use `pos`
 //!    too, never OFFSET over the table. Pages join back only the asked columns of the page's rows.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use arrow_array::RecordBatch;
@@ -35,6 +36,9 @@ pub(crate) struct DiffState {
     before_table: String,
     /// Whether `before_table` is the diff's own temp table (dropped with it).
     owns_before: bool,
+    /// Column ids `before_table` holds, when not all: the others are equal in both states for
+    /// every row of the diff and are read from the after side.
+    before_column_ids: Option<HashSet<u32>>,
     /// The "after" rows: the live table.
     after_table: String,
     /// Columns compared cell by cell: in both states, by id; bit `i` of mask `i / 64`.
@@ -119,10 +123,17 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             } else {
                 format!(" WHERE {ROW_ID} IN (SELECT DISTINCT {ROW_ID} FROM {r})")
             };
+            let copied_ids = copied_column_ids(steps);
+            let copied: Vec<ColumnMeta> = entry
+                .schema()
+                .iter()
+                .filter(|c| copied_ids.as_ref().is_none_or(|ids| ids.contains(&c.id)))
+                .cloned()
+                .collect();
             self.engine
                 .execute(&format!(
                     "CREATE TABLE {before} AS SELECT {cols} FROM {table}{in_r}",
-                    cols = physical_columns(entry.schema())
+                    cols = physical_columns(&copied)
                 ))
                 .await?;
             if from < entry.position {
@@ -153,6 +164,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 &before,
                 &format!("a.{ROW_ID} = b.{ROW_ID}"),
                 &compared,
+                copied_ids.as_ref(),
                 "coalesce(after_order, before_order), coalesce(after_id, before_id)",
             )
             .await?;
@@ -174,6 +186,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 index_table: index.clone(),
                 before_table: before.clone(),
                 owns_before: true,
+                before_column_ids: copied_ids,
                 after_table: table.clone(),
                 compared,
                 from_schema,
@@ -205,9 +218,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         before: &str,
         condition: &str,
         compared: &[(ColumnMeta, ColumnMeta)],
+        before_column_ids: Option<&HashSet<u32>>,
         order_by: &str,
     ) -> Result<()> {
-        let masks = mask_expressions(compared);
+        let masks = mask_expressions(compared, before_column_ids);
         let mask_select = masks
             .iter()
             .enumerate()
@@ -314,6 +328,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 &before,
                 &condition.join(" AND "),
                 &compared,
+                None,
                 "after_order NULLS LAST, before_order",
             )
             .await?;
@@ -331,6 +346,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     index_table: index,
                     before_table: before,
                     owns_before: false,
+                    before_column_ids: None,
                     after_table: after,
                     compared,
                     from_schema: left_schema,
@@ -527,7 +543,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         for (_, before, after) in &columns {
             match before {
                 Some(b) => {
-                    let _ = write!(select, ", b.{}", sql::ident(&sql::column_name(b.id)));
+                    let side = match &diff.before_column_ids {
+                        Some(ids) if !ids.contains(&b.id) => "a",
+                        _ => "b",
+                    };
+                    let _ = write!(select, ", {side}.{}", sql::ident(&sql::column_name(b.id)));
                 }
                 None => select.push_str(", NULL"),
             }
@@ -634,9 +654,33 @@ fn live_diff(st: &State, diff_id: u32) -> Result<&DiffState> {
     Ok(diff)
 }
 
+/// The columns a table diff's "before" copy needs: those the steps in between touched, or `None`
+/// (every column) when rows come and go on the way (whole rows are put back) or a step is a
+/// full snapshot.
+fn copied_column_ids(steps: &[crate::manifest::StepRecord]) -> Option<HashSet<u32>> {
+    let mut ids = HashSet::new();
+    for step in steps {
+        match &step.delta {
+            Delta::Cells { column_id, .. } | Delta::DeleteColumn { column_id, .. } => {
+                ids.insert(*column_id);
+            }
+            Delta::AddColumns { columns } => ids.extend(columns.iter().map(|c| c.column_id)),
+            Delta::Schema => {}
+            Delta::DeleteRows { .. } | Delta::InsertRows { .. } | Delta::Snapshot { .. } => {
+                return None;
+            }
+        }
+    }
+    Some(ids)
+}
+
 /// One UBIGINT bitmask expression per 64 compared columns; bit set when the cell differs.
 /// Columns whose type changed compare by text form.
-fn mask_expressions(compared: &[(ColumnMeta, ColumnMeta)]) -> Vec<String> {
+/// Columns outside `before_column_ids` (when given) are unchanged by construction: no bit.
+fn mask_expressions(
+    compared: &[(ColumnMeta, ColumnMeta)],
+    before_column_ids: Option<&HashSet<u32>>,
+) -> Vec<String> {
     if compared.is_empty() {
         return vec!["CAST(0 AS UBIGINT)".into()];
     }
@@ -647,6 +691,9 @@ fn mask_expressions(compared: &[(ColumnMeta, ColumnMeta)]) -> Vec<String> {
                 .iter()
                 .enumerate()
                 .map(|(bit, (f, c))| {
+                    if before_column_ids.is_some_and(|ids| !ids.contains(&f.id)) {
+                        return "CAST(0 AS UBIGINT)".to_owned();
+                    }
                     let (b, a) = (
                         format!("b.{}", sql::ident(&sql::column_name(f.id))),
                         format!("a.{}", sql::ident(&sql::column_name(c.id))),
