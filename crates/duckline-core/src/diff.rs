@@ -163,8 +163,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 &format!("(SELECT * FROM {table}{in_r})"),
                 &before,
                 &format!("a.{ROW_ID} = b.{ROW_ID}"),
-                &compared,
-                copied_ids.as_ref(),
+                &mask_expressions(&compared, copied_ids.as_ref()),
                 "coalesce(after_order, before_order), coalesce(after_id, before_id)",
             )
             .await?;
@@ -210,18 +209,17 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     }
 
     /// Creates the narrow index of changed rows: `before_id`, `after_id`, status, one changed-column
-    /// bitmask per 64 compared columns, and the dense position `pos` in `order_by`.
+    /// bitmask per 64 compared columns (`masks`, from [`mask_expressions`]), and the dense position
+    /// `pos` in `order_by`.
     async fn build_index(
         &self,
         index: &str,
         after: &str,
         before: &str,
         condition: &str,
-        compared: &[(ColumnMeta, ColumnMeta)],
-        before_column_ids: Option<&HashSet<u32>>,
+        masks: &[String],
         order_by: &str,
     ) -> Result<()> {
-        let masks = mask_expressions(compared, before_column_ids);
         let mask_select = masks
             .iter()
             .enumerate()
@@ -327,8 +325,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 &after,
                 &before,
                 &condition.join(" AND "),
-                &compared,
-                None,
+                &mask_expressions(&compared, None),
                 "after_order NULLS LAST, before_order",
             )
             .await?;
