@@ -52,7 +52,8 @@ fn make_date(year: &str, month: &str, day: &str) -> String {
 
 /// SQL DATE read from `column` (COMMANDS.md `standardize_date` inputs); NULL when unparseable.
 ///
-/// DATE columns are kept, TIMESTAMP columns give their date part, everything else is read as text:
+/// DATE columns are kept, TIMESTAMP columns give their date part, everything else (time-zone
+/// timestamps included) is read as text:
 /// `YYYY-MM-DD` (and ISO timestamps), `YYYY/MM/DD`, `YYYYMMDD`, `A/B/YYYY` with `/`, `-` or `.`,
 /// `A/B/YY` (00-68 -> 20YY, 69-99 -> 19YY), `Mon D, YYYY`, `Month D, YYYY`, `D Mon YYYY`. `A B`
 /// follows `order` unless one side is > 12.
@@ -63,7 +64,9 @@ pub fn parse_date_sql(column: &ColumnMeta, order: DateOrder) -> String {
     if ty == "DATE" {
         return physical;
     }
-    if ty.starts_with("TIMESTAMP") {
+    // TIMESTAMP WITH TIME ZONE -> DATE needs the ICU extension, which DuckDB-WASM lacks offline:
+    // such columns go through their text form below (UTC there, `... 10:00:00+00`).
+    if ty.starts_with("TIMESTAMP") && !ty.contains("TIME ZONE") && ty != "TIMESTAMPTZ" {
         return format!("CAST({physical} AS DATE)");
     }
     let v = format!(

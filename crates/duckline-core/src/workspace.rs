@@ -972,10 +972,14 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 self.engine
                     .execute(&format!("CREATE TABLE {changes} AS {capture}"))
                     .await?;
+                // A retype changes every non-NULL cell, even when its text stays the same.
+                let changed = if full {
+                    "old_value IS NOT NULL OR new_value IS NOT NULL"
+                } else {
+                    "CAST(old_value AS VARCHAR) IS DISTINCT FROM CAST(new_value AS VARCHAR)"
+                };
                 outcome.rows_affected = self
-                    .count(&format!(
-                        "SELECT count(*) FROM {changes} WHERE CAST(old_value AS VARCHAR) IS DISTINCT FROM CAST(new_value AS VARCHAR)"
-                    ))
+                    .count(&format!("SELECT count(*) FROM {changes} WHERE {changed}"))
                     .await?;
                 if let Some(what) = null_warning {
                     let failed = self
