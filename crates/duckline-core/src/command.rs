@@ -390,9 +390,6 @@ pub enum Plan {
         stepless_when_unchanged: bool,
         /// A SQL literal that must cast to the column type (`edit_cell`), else `InvalidCommand`.
         cast_check: Option<String>,
-        /// The expression reads other rows (a window, `fill_down`), so the column cannot be
-        /// rewritten in place with `ALTER COLUMN ... USING`, which takes row-local expressions.
-        windowed: bool,
     },
     /// Add a column computed by `expression`.
     AddColumn {
@@ -672,7 +669,6 @@ impl Command {
             filter: None,
             stepless_when_unchanged: false,
             cast_check: None,
-            windowed: false,
         };
         Ok(match self {
             Self::Trim { column } => {
@@ -727,7 +723,6 @@ impl Command {
                     filter: None,
                     stepless_when_unchanged: false,
                     cast_check: None,
-                    windowed: false,
                 }
             }
             Self::CalculateAge {
@@ -857,7 +852,6 @@ impl Command {
                     filter: Some(format!("{ROW_ID} = {row_id}")),
                     stepless_when_unchanged: true,
                     cast_check: Some(literal),
-                    windowed: false,
                 }
             }
             Self::CollapseSpaces { column } => {
@@ -950,7 +944,6 @@ impl Command {
                     filter: None,
                     stepless_when_unchanged: true,
                     cast_check: None,
-                    windowed: false,
                 }
             }
             Self::ReplaceEmpty { column, value } => {
@@ -989,7 +982,6 @@ impl Command {
                     filter: None,
                     stepless_when_unchanged: false,
                     cast_check: None,
-                    windowed: false,
                 }
             }
             Self::CastType { column, data_type } => {
@@ -1003,25 +995,19 @@ impl Command {
                     filter: None,
                     stepless_when_unchanged: false,
                     cast_check: None,
-                    windowed: false,
                 }
             }
             Self::FillDown { column } => {
                 let meta = find_column(schema, column)?;
                 let physical = sql::ident(&sql::column_name(meta.id));
                 let blank = crate::text::is_blank(&format!("CAST({physical} AS VARCHAR)"));
-                Plan::Cells {
-                    column: meta.clone(),
-                    expression: format!(
+                cells(
+                    meta.clone(),
+                    format!(
                         "CASE WHEN {blank} THEN coalesce(last_value(CASE WHEN {blank} THEN NULL ELSE {physical} END IGNORE NULLS) OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), {physical}) ELSE {physical} END",
                         order = sql::ORDER_KEY
                     ),
-                    null_warning: None,
-                    filter: None,
-                    stepless_when_unchanged: false,
-                    cast_check: None,
-                    windowed: true,
-                }
+                )
             }
             Self::Hash { column, secret } => {
                 let (meta, v) = text(column)?;
@@ -1076,7 +1062,6 @@ impl Command {
                     filter: None,
                     stepless_when_unchanged: false,
                     cast_check: None,
-                    windowed: false,
                 }
             }
             Self::CombineColumns {
