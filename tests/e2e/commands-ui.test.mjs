@@ -432,6 +432,7 @@ test('columns: split_column via the form; undo removes the new columns', { skip:
   const r = await submitForm('split_column', async (f) => {
     await f.locator('[name="column"]').selectOption('city');
     await f.locator('[name="delimiter"]').fill(' ');
+    await f.locator('[name="maxParts"]').fill(''); // an earlier test left 2 in the form
   });
   if (await unknownOp(r)) {
     t.skip('the package lacks split_column (InvalidCommand: unknown op)');
