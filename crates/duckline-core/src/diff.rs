@@ -657,16 +657,7 @@ fn live_diff(st: &State, diff_id: u32) -> Result<&DiffState> {
 fn copied_column_ids(steps: &[crate::manifest::StepRecord]) -> Option<HashSet<u32>> {
     let mut ids = HashSet::new();
     for step in steps {
-        match &step.delta {
-            Delta::Cells { column_id, .. } | Delta::DeleteColumn { column_id, .. } => {
-                ids.insert(*column_id);
-            }
-            Delta::AddColumns { columns } => ids.extend(columns.iter().map(|c| c.column_id)),
-            Delta::Schema => {}
-            Delta::DeleteRows { .. } | Delta::InsertRows { .. } | Delta::Snapshot { .. } => {
-                return None;
-            }
-        }
+        ids.extend(step.delta.column_ids()?);
     }
     Some(ids)
 }

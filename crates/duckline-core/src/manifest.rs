@@ -96,6 +96,20 @@ pub struct AddedColumn {
 }
 
 impl Delta {
+    /// Ids of the columns whose cells the delta writes (rewritten, added or deleted), or `None`
+    /// when it moves whole rows or the whole table (rows, snapshot).
+    #[must_use]
+    pub fn column_ids(&self) -> Option<Vec<u32>> {
+        match self {
+            Self::Cells { column_id, .. } | Self::DeleteColumn { column_id, .. } => {
+                Some(vec![*column_id])
+            }
+            Self::AddColumns { columns } => Some(columns.iter().map(|c| c.column_id).collect()),
+            Self::Schema => Some(Vec::new()),
+            Self::DeleteRows { .. } | Self::InsertRows { .. } | Self::Snapshot { .. } => None,
+        }
+    }
+
     /// Every file of the delta.
     pub fn files(&self) -> Vec<&FileRef> {
         match self {

@@ -889,16 +889,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             if step.info.rows_affected < MIN_ROW_COUNT_TO_COMPACT {
                 continue;
             }
-            let ids = match &step.delta {
-                Delta::Cells { column_id, .. } | Delta::DeleteColumn { column_id, .. } => {
-                    vec![*column_id]
-                }
-                Delta::AddColumns { columns } => columns.iter().map(|c| c.column_id).collect(),
-                Delta::Schema
-                | Delta::DeleteRows { .. }
-                | Delta::InsertRows { .. }
-                | Delta::Snapshot { .. } => Vec::new(),
-            };
+            let ids = step.delta.column_ids().unwrap_or_default();
             for id in ids {
                 let Some(column) = entry.schema().iter().find(|c| c.id == id) else {
                     continue;
@@ -1489,15 +1480,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 next = entry.next_row_id
             ))
             .await?;
-        let inserted = self
-            .count(&format!(
-                "SELECT count(*) FROM {rebuilt} WHERE {ROW_ID} >= {}",
+        let counts = self
+            .engine
+            .query(&format!(
+                "SELECT count(*), count(*) FILTER ({ROW_ID} >= {}) FROM {rebuilt}",
                 entry.next_row_id
             ))
             .await?;
-        outcome.row_count_after = self
-            .count(&format!("SELECT count(*) FROM {rebuilt}"))
-            .await?;
+        let count_at = |column| first_i64(&counts, column).map_or(0, |n| n.max(0));
+        let inserted = count_at(1);
+        outcome.row_count_after = count_at(0).unsigned_abs();
         outcome.rows_affected = match statement.kind {
             StatementKind::AlterTable => outcome.row_count_after,
             _ => first_i64(&result, 0).map_or(0, |n| u64::try_from(n).unwrap_or(0)),
@@ -1521,7 +1513,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 "DROP TABLE {table}; ALTER TABLE {rebuilt} RENAME TO {table}"
             ))
             .await?;
-        outcome.next_row_id = entry.next_row_id + i64::try_from(inserted).unwrap_or(i64::MAX);
+        outcome.next_row_id = entry.next_row_id + inserted;
         outcome.schema_after = schema_after;
         outcome.delta = Delta::Snapshot { undo, redo };
         Ok(())

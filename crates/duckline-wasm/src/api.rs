@@ -177,7 +177,7 @@ fn from_js<T: DeserializeOwned + Default>(value: Option<JsValue>, what: &str) ->
     serde_json::from_value(json).map_err(|e| Error::InvalidCommand(format!("{what}: {e}")))
 }
 
-fn field(object: &JsValue, name: &str) -> JsValue {
+pub(crate) fn field(object: &JsValue, name: &str) -> JsValue {
     field_of(Some(object), name)
 }
 
@@ -440,15 +440,10 @@ impl Workspace {
     }
 }
 
-async fn open(options: Option<JsValue>) -> Result<Workspace> {
-    let options = options.unwrap_or(JsValue::UNDEFINED);
-    let name = field(&options, "name")
-        .as_string()
-        .unwrap_or_else(|| "default".into());
-    let storage = field(&options, "storage")
-        .as_string()
-        .unwrap_or_else(|| "opfs".into());
-    let memory_limit_mb = match field(&options, "memoryLimitMb").as_f64() {
+/// `memoryLimitMb` of an options object as [`EngineOptions`] (120 s to start DuckDB-WASM).
+/// Errors: [`Error::InvalidCommand`] for a limit under 1 MiB.
+pub(crate) fn engine_options(options: &JsValue) -> Result<EngineOptions> {
+    let memory_limit_mb = match field(options, "memoryLimitMb").as_f64() {
         None => None,
         Some(mb) if mb >= 1.0 && mb <= f64::from(u32::MAX) => Some(mb as u32),
         Some(mb) => {
@@ -457,10 +452,36 @@ async fn open(options: Option<JsValue>) -> Result<Workspace> {
             )));
         }
     };
-    let engine_options = EngineOptions {
+    Ok(EngineOptions {
         memory_limit_mb,
         instantiate_timeout_ms: Some(120_000),
-    };
+    })
+}
+
+/// `duckdbBundles` of an options object, or DuckDB-WASM's eh bundle in `pkg/duckdb/`.
+pub(crate) fn bundles(options: &JsValue) -> DuckDbBundles {
+    let bundles = field(options, "duckdbBundles");
+    match (
+        field(&bundles, "mainModule").as_string(),
+        field(&bundles, "mainWorker").as_string(),
+    ) {
+        (Some(main_module), Some(main_worker)) => DuckDbBundles {
+            main_module,
+            main_worker,
+        },
+        _ => DuckDbBundles::in_folder(&default_bundle_folder()),
+    }
+}
+
+async fn open(options: Option<JsValue>) -> Result<Workspace> {
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+    let name = field(&options, "name")
+        .as_string()
+        .unwrap_or_else(|| "default".into());
+    let storage = field(&options, "storage")
+        .as_string()
+        .unwrap_or_else(|| "opfs".into());
+    let engine_options = engine_options(&options)?;
     let (store, lock, persistent) = match storage.as_str() {
         "opfs" => {
             if !opfs_available() {
@@ -484,18 +505,7 @@ async fn open(options: Option<JsValue>) -> Result<Workspace> {
     };
     let duckdb = field(&options, "duckdb");
     let engine = if duckdb.is_undefined() || duckdb.is_null() {
-        let bundles = field(&options, "duckdbBundles");
-        let bundles = match (
-            field(&bundles, "mainModule").as_string(),
-            field(&bundles, "mainWorker").as_string(),
-        ) {
-            (Some(main_module), Some(main_worker)) => DuckDbBundles {
-                main_module,
-                main_worker,
-            },
-            _ => DuckDbBundles::in_folder(&default_bundle_folder()),
-        };
-        WasmEngine::from_bundles(&bundles, &engine_options).await?
+        WasmEngine::from_bundles(&bundles(&options), &engine_options).await?
     } else {
         WasmEngine::from_duckdb(duckdb, &engine_options).await?
     };

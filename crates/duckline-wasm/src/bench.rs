@@ -23,7 +23,8 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::engine::{DuckDbBundles, EngineOptions, WasmEngine};
+use crate::api::{bundles, engine_options, field};
+use crate::engine::WasmEngine;
 use crate::error::to_js_error;
 use crate::opfs::OpfsStore;
 
@@ -46,14 +47,6 @@ export interface BenchBaselineOptions {
 export interface SnapshotInfo { bytes: number; files: number; rows: number }
 "#;
 
-#[wasm_bindgen(
-    inline_js = "export function bench_bundle_folder() { return new URL('../../duckdb/', import.meta.url).href; }"
-)]
-extern "C" {
-    /// `pkg/duckdb/` (this inline snippet lives at `pkg/snippets/<crate>/inline<n>.js`).
-    fn bench_bundle_folder() -> String;
-}
-
 struct Inner {
     engine: WasmEngine,
     store: OpfsStore,
@@ -71,14 +64,6 @@ where
     F: std::future::Future<Output = Result<JsValue>> + 'static,
 {
     future_to_promise(async move { future.await.map_err(to_js_error) })
-}
-
-fn field(object: &JsValue, name: &str) -> JsValue {
-    if object.is_object() {
-        js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
 }
 
 #[wasm_bindgen]
@@ -249,46 +234,11 @@ async fn open_inner(options: JsValue) -> Result<Inner> {
     let name = field(&options, "name")
         .as_string()
         .unwrap_or_else(|| "bench-baseline".into());
-    let memory_limit_mb = match field(&options, "memoryLimitMb").as_f64() {
-        None => None,
-        Some(mb) if mb >= 1.0 && mb <= f64::from(u32::MAX) => {
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "checked range"
-            )]
-            let mb = mb as u32;
-            Some(mb)
-        }
-        Some(mb) => {
-            return Err(Error::InvalidCommand(format!(
-                "memoryLimitMb must be positive, got {mb}"
-            )));
-        }
-    };
-    let bundles = field(&options, "duckdbBundles");
-    let bundles = match (
-        field(&bundles, "mainModule").as_string(),
-        field(&bundles, "mainWorker").as_string(),
-    ) {
-        (Some(main_module), Some(main_worker)) => DuckDbBundles {
-            main_module,
-            main_worker,
-        },
-        _ => DuckDbBundles::in_folder(&bench_bundle_folder()),
-    };
     if field(&options, "fresh").as_bool() != Some(false) {
         OpfsStore::open(&name).await?.remove_all().await?;
     }
     let store = OpfsStore::open(&name).await?;
-    let engine = WasmEngine::from_bundles(
-        &bundles,
-        &EngineOptions {
-            memory_limit_mb,
-            instantiate_timeout_ms: Some(120_000),
-        },
-    )
-    .await?;
+    let engine = WasmEngine::from_bundles(&bundles(&options), &engine_options(&options)?).await?;
     Ok(Inner { engine, store })
 }
 
