@@ -192,6 +192,30 @@ pub async fn import_and_pages<H: Harness>(h: &H) {
         .expect("rowsAt");
     assert_eq!(at.row_ids, [6, 7]);
     assert_eq!(at.next_cursor, None);
+    // Every offset, front half (ascending sort) and back half (descending from the end) alike.
+    for offset in 0..=8_u64 {
+        let at = ws
+            .rows_at(
+                t,
+                offset,
+                &RowsOptions {
+                    limit: Some(2),
+                    ..RowsOptions::default()
+                },
+            )
+            .await
+            .expect("rowsAt");
+        let expected: Vec<i64> = (1..=7_i64)
+            .filter(|id| (offset as i64 + 1..offset as i64 + 3).contains(id))
+            .collect();
+        assert_eq!(at.row_ids, expected, "rowsAt({offset}, limit 2)");
+        assert_eq!(
+            at.next_cursor.is_some(),
+            offset + 2 < 7,
+            "rowsAt({offset}) cursor"
+        );
+        assert_eq!(at.rows.len(), expected.len());
+    }
     let narrow = ws
         .rows(
             t,
