@@ -211,6 +211,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// Creates the narrow index of changed rows: `before_id`, `after_id`, status, one changed-column
     /// bitmask per 64 compared columns (`masks`, from [`mask_expressions`]), and the dense position
     /// `pos` in `order_by`.
+    /// Stored in `pos` order, so a page's position range prunes by zone maps.
     async fn build_index(
         &self,
         index: &str,
@@ -239,7 +240,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                      CAST(CASE WHEN b.{ROW_ID} IS NULL THEN {added} WHEN a.{ROW_ID} IS NULL THEN {removed} ELSE {modified} END AS UTINYINT) AS status, \
                      a.{ORDER_KEY} AS after_order, b.{ORDER_KEY} AS before_order{mask_select} \
                    FROM {after} a FULL OUTER JOIN {before} b ON {condition}) \
-                 WHERE status <> {modified}{any_mask}",
+                 WHERE status <> {modified}{any_mask} ORDER BY pos",
                 added = DiffStatus::Added.code(),
                 removed = DiffStatus::Removed.code(),
                 modified = DiffStatus::Modified.code(),
@@ -537,39 +538,72 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .collect::<String>();
         let mut select =
             format!("SELECT coalesce(i.after_id, i.before_id), i.status, i.pos{masks}");
-        for (_, before, after) in &columns {
-            match before {
-                Some(b) => {
+        // Each distinct cell expression is selected once (an untouched column's before value is
+        // its after value): `slots` holds each page column's (before, after) result column.
+        let mut expressions: Vec<String> = Vec::new();
+        let mut slot = |expression: String| {
+            let at = expressions.iter().position(|e| *e == expression);
+            at.unwrap_or_else(|| {
+                expressions.push(expression);
+                expressions.len() - 1
+            })
+        };
+        let slots: Vec<(Option<usize>, Option<usize>)> = columns
+            .iter()
+            .map(|(_, before, after)| {
+                let before = before.map(|b| {
                     let side = match &diff.before_column_ids {
                         Some(ids) if !ids.contains(&b.id) => "a",
                         _ => "b",
                     };
-                    let _ = write!(select, ", {side}.{}", sql::ident(&sql::column_name(b.id)));
-                }
-                None => select.push_str(", NULL"),
-            }
-            match after {
-                Some(a) => {
-                    let _ = write!(select, ", a.{}", sql::ident(&sql::column_name(a.id)));
-                }
-                None => select.push_str(", NULL"),
-            }
+                    slot(format!("{side}.{}", sql::ident(&sql::column_name(b.id))))
+                });
+                let after =
+                    after.map(|a| slot(format!("a.{}", sql::ident(&sql::column_name(a.id)))));
+                (before, after)
+            })
+            .collect();
+        for e in &expressions {
+            let _ = write!(select, ", {e}");
         }
-        let table = &diff.after_table;
-        let page = format!(
-            "(SELECT * FROM {index} WHERE pos >= {start}{statuses} ORDER BY pos LIMIT {n})",
-            index = diff.index_table,
-            n = limit + 1
-        );
-        let batches = self
+        // Two queries: the page's bounds (positions and row ids) from the index, then the page
+        // with literal range filters, which zone maps prune on the index (stored in `pos` order)
+        // and on both tables (stored about in row-id order), instead of a semi-join that scans
+        // every row id of the table.
+        let index = &diff.index_table;
+        let n = limit + 1;
+        let page = if statuses.is_empty() {
+            format!("SELECT * FROM {index} WHERE pos >= {start} AND pos < {start} + {n}")
+        } else {
+            format!("SELECT * FROM {index} WHERE pos >= {start}{statuses} ORDER BY pos LIMIT {n}")
+        };
+        let bounds = self
             .engine
             .query(&format!(
-                "{select} FROM {page} i \
-                 LEFT JOIN (SELECT * FROM {table} WHERE {ROW_ID} IN (SELECT after_id FROM {page})) a ON a.{ROW_ID} = i.after_id \
-                 LEFT JOIN {before} b ON b.{ROW_ID} = i.before_id ORDER BY i.pos",
-                before = diff.before_table
+                "SELECT min(pos), max(pos), min(after_id), max(after_id), min(before_id), max(before_id) FROM ({page})"
             ))
             .await?;
+        let bound = |i: usize| crate::workspace::first_i64(&bounds, i);
+        let range = |lo: Option<i64>, hi: Option<i64>| match (lo, hi) {
+            (Some(lo), Some(hi)) => format!("{ROW_ID} BETWEEN {lo} AND {hi}"),
+            _ => "false".to_owned(),
+        };
+        let batches = match (bound(0), bound(1)) {
+            (Some(first), Some(last)) => {
+                self.engine
+                    .query(&format!(
+                        "{select} FROM (SELECT * FROM {index} WHERE pos BETWEEN {first} AND {last}{statuses}) i \
+                         LEFT JOIN (SELECT * FROM {after} WHERE {a_range}) a ON a.{ROW_ID} = i.after_id \
+                         LEFT JOIN (SELECT * FROM {before} WHERE {b_range}) b ON b.{ROW_ID} = i.before_id ORDER BY i.pos",
+                        after = diff.after_table,
+                        before = diff.before_table,
+                        a_range = range(bound(2), bound(3)),
+                        b_range = range(bound(4), bound(5)),
+                    ))
+                    .await?
+            }
+            _ => Vec::new(),
+        };
         let fixed = 3 + diff.mask_count();
         let rows_json = values::rows(&batches)?;
         let meta = page_meta(&batches, diff.mask_count())?;
@@ -585,9 +619,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 .ok_or_else(|| Error::Engine(format!("bad diff status {status}")))?;
             let mut before = Vec::with_capacity(columns.len());
             let mut after = Vec::with_capacity(columns.len());
-            for pair in values[fixed..].chunks(2) {
-                before.push(pair[0].clone());
-                after.push(pair[1].clone());
+            let cell = |slot: Option<usize>| {
+                slot.map_or(serde_json::Value::Null, |i| values[fixed + i].clone())
+            };
+            for (b, a) in &slots {
+                before.push(cell(*b));
+                after.push(cell(*a));
             }
             let changed = if status == DiffStatus::Modified {
                 columns
