@@ -33,7 +33,7 @@ pub trait Engine {
 
     /// Makes `bytes` readable from SQL (e.g. by `read_csv`) and returns the path to use in SQL.
     /// `name` is a plain file name chosen by the caller, unique while registered.
-    async fn register_file(&self, name: &str, bytes: Vec<u8>) -> Result<String>;
+    async fn register_file(&self, name: &str, bytes: &[u8]) -> Result<String>;
 
     /// Releases a file registered with [`Engine::register_file`]. Unknown names are ignored.
     async fn unregister_file(&self, name: &str) -> Result<()>;

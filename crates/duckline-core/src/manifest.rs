@@ -6,11 +6,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ColumnMeta, StepInfo};
+use crate::model::{ColumnMeta, CsvOptions, StepInfo};
 use crate::{Error, Result};
 
-/// Version of the manifest format this build writes and reads.
-pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+/// Version of the manifest format this build writes. Version 2 added
+/// [`TableEntry::original_csv`]; version 1 manifests are read as they are.
+pub const MANIFEST_FORMAT_VERSION: u32 = 2;
+
+/// The oldest manifest format this build reads.
+pub const MIN_MANIFEST_FORMAT_VERSION: u32 = 1;
 
 /// One file the manifest names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +148,22 @@ pub struct StepRecord {
     pub delta: Delta,
 }
 
+/// The original of a CSV import: the bytes exactly as imported, stored without decoding, and the
+/// reader options that turned them into the table (detected choices filled in).
+///
+/// Why not Parquet as for other imports: storing the bytes overlaps with DuckDB's own `read_csv`,
+/// where encoding the table to Parquet came after it and took twice as long (issue 4's import
+/// target). Reload runs the same `read_csv` with the same DuckDB version and checks that the
+/// schema and row count are the ones recorded at import ([`crate::Error::Corrupt`] otherwise).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CsvOriginal {
+    /// The CSV file, `tables/<id>/original/source.csv`.
+    pub file: FileRef,
+    /// Reader options, with the delimiter filled in when the import chose it.
+    pub options: CsvOptions,
+}
+
 /// One table of the workspace.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -156,8 +176,12 @@ pub struct TableEntry {
     pub original_schema: Vec<ColumnMeta>,
     /// Rows as imported.
     pub original_row_count: u64,
-    /// The import as chunked Parquet (`_row_id`, `_order`, `c<id>`...), never rewritten.
+    /// The import as chunked Parquet (`_row_id`, `_order`, `c<id>`...), never rewritten; empty
+    /// when [`TableEntry::original_csv`] holds the import.
     pub original: Vec<FileRef>,
+    /// A CSV import: the CSV bytes as given and how they were read; reload reads them again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_csv: Option<CsvOriginal>,
     /// The timeline.
     pub steps: Vec<StepRecord>,
     /// Timeline position: steps `[0, position)` are applied.
@@ -199,6 +223,7 @@ impl TableEntry {
     pub fn files(&self) -> impl Iterator<Item = &FileRef> {
         self.original
             .iter()
+            .chain(self.original_csv.iter().map(|c| &c.file))
             .chain(self.steps.iter().flat_map(|s| s.delta.files()))
     }
 }
@@ -266,7 +291,9 @@ impl Manifest {
         }
         let manifest: Self =
             serde_json::from_slice(body).map_err(|e| corrupt(format!("json: {e}")))?;
-        if manifest.format_version != MANIFEST_FORMAT_VERSION {
+        if !(MIN_MANIFEST_FORMAT_VERSION..=MANIFEST_FORMAT_VERSION)
+            .contains(&manifest.format_version)
+        {
             return Err(corrupt(format!(
                 "format version {}",
                 manifest.format_version

@@ -1511,6 +1511,44 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
             .iter()
             .any(|c| c.name == "town")
     );
+    // A CSV import's original is the imported bytes themselves, not Parquet.
+    let store = h.store().await;
+    assert_eq!(
+        store
+            .read("tables/0/original/source.csv")
+            .await
+            .expect("CSV original"),
+        PEOPLE_CSV.as_bytes()
+    );
+    assert!(
+        !files(&store)
+            .await
+            .iter()
+            .any(|(f, _)| f.starts_with("tables/0/original/part")),
+        "no Parquet original for a CSV import"
+    );
+    let before = snapshot(&ws, t, 100).await;
+    let list_before = ws.tables().await.expect("tables");
+    ws.close().await.expect("close");
+    // A CSV original that no longer reads as recorded is an error that changes nothing.
+    store
+        .write("tables/0/original/source.csv", b"x\n1\n")
+        .await
+        .expect("tamper");
+    let ws = open(h).await;
+    let err = ws
+        .rows(t, &RowsOptions::default())
+        .await
+        .expect_err("a tampered CSV original");
+    assert!(matches!(err, crate::Error::Corrupt { .. }), "{err:?}");
+    assert_eq!(ws.tables().await.expect("tables"), list_before);
+    ws.close().await.expect("close");
+    store
+        .write("tables/0/original/source.csv", PEOPLE_CSV.as_bytes())
+        .await
+        .expect("restore");
+    let ws = open(h).await;
+    assert_eq!(snapshot(&ws, t, 100).await, before);
 }
 
 /// Diff counts, statuses, changed cells and keyset/position pages.

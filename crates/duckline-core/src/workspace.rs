@@ -17,7 +17,8 @@ use futures::lock::Mutex;
 use crate::command::{Command, MAX_SPLIT_PARTS, Plan, find_column};
 use crate::custom_sql::{CheckedStatement, StatementKind, WORK_TABLE};
 use crate::manifest::{
-    AddedColumn, Delta, FileRef, MANIFEST_FORMAT_VERSION, Manifest, StepRecord, TableEntry,
+    AddedColumn, CsvOriginal, Delta, FileRef, MANIFEST_FORMAT_VERSION, Manifest, StepRecord,
+    TableEntry,
 };
 use crate::model::{
     ColumnInfo, ColumnMeta, CsvOptions, MemoryFigures, RowPage, RowsOptions, StepInfo,
@@ -238,7 +239,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         options: &CsvOptions,
     ) -> Result<u32> {
         check_csv_bytes(&bytes)?;
-        let reader_options = csv_reader_options(options)?;
+        csv_reader_options(options)?;
         let mut st = self.lock().await?;
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
@@ -248,26 +249,59 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .is_none()
             .then(|| likely_delimiter(&bytes))
             .flatten();
-        let path = self.engine.register_file(&file, bytes).await?;
-        let mut source = format!("read_csv({}{reader_options})", sql::literal(&path));
-        // DuckDB's sniffer falls back to one column of whole lines when rows are ragged; read with
-        // the delimiter the header shows instead, so strict mode reports the bad row.
-        if let Some(d) = delimiter
-            && self.column_count(&source).await.is_ok_and(|n| n == 1)
-        {
-            source = format!(
-                "read_csv({}{reader_options}, delim = {})",
-                sql::literal(&path),
-                sql::literal(d)
-            );
-        }
-        let created = self.create_from_source(table_id, &source).await;
-        self.engine.unregister_file(&file).await?;
-        let (schema, row_count) = created.map_err(|e| match e {
-            Error::Engine(m) => Error::InvalidInput(format!("cannot read CSV: {m}")),
-            other => other,
-        })?;
-        self.finish_import(&mut st, table_id, name, schema, row_count)
+        let path = self.engine.register_file(&file, &bytes).await?;
+        let original = FileRef {
+            path: format!("tables/{table_id}/original/source.csv"),
+            row_count: 0,
+            bytes: bytes.len() as u64,
+        };
+        // The original is the CSV bytes themselves, stored while DuckDB reads them.
+        let (stored, created) =
+            futures::future::join(self.store.write(&original.path, &bytes), async {
+                let mut effective = options.clone();
+                let (mut schema, mut row_count) = self
+                    .create_from_csv(table_id, &csv_source(&path, &effective)?)
+                    .await?;
+                // DuckDB's sniffer falls back to one column of whole lines when rows are ragged;
+                // read with the delimiter the header shows instead, so strict mode reports the bad
+                // row.
+                if let Some(d) = delimiter
+                    && schema.len() == 1
+                {
+                    self.drop_tables(&[sql::table_name(table_id)]).await;
+                    effective.delimiter = Some(d.to_owned());
+                    (schema, row_count) = self
+                        .create_from_csv(table_id, &csv_source(&path, &effective)?)
+                        .await?;
+                }
+                Ok::<_, Error>((schema, row_count, effective))
+            })
+            .await;
+        drop(bytes);
+        self.engine.unregister_file(&file).await.ok();
+        let (schema, row_count, effective) = match (stored, created) {
+            (Ok(()), Ok(created)) => created,
+            (Err(e), Ok(_)) => {
+                self.drop_tables(&[sql::table_name(table_id)]).await;
+                self.delete_files([&original]).await;
+                return Err(e);
+            }
+            (_, Err(e)) => {
+                self.delete_files([&original]).await;
+                return Err(match e {
+                    Error::Engine(m) => Error::InvalidInput(format!("cannot read CSV: {m}")),
+                    other => other,
+                });
+            }
+        };
+        let original = CsvOriginal {
+            file: FileRef {
+                row_count,
+                ..original
+            },
+            options: effective,
+        };
+        self.finish_import(&mut st, table_id, name, schema, row_count, Some(original))
             .await?;
         Ok(table_id)
     }
@@ -296,26 +330,75 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .execute(&format!("DROP TABLE IF EXISTS {}", sql::ident(&staging)))
             .await?;
         let (schema, row_count) = created?;
-        self.finish_import(&mut st, table_id, name, schema, row_count)
+        self.finish_import(&mut st, table_id, name, schema, row_count, None)
             .await?;
         Ok(table_id)
     }
 
-    async fn column_count(&self, source: &str) -> Result<usize> {
-        let described = self
-            .engine
-            .query(&format!("DESCRIBE SELECT * FROM {source}"))
+    /// Creates `t<id>` from a `read_csv(...)` call like [`Workspace::create_from_source`], without
+    /// a DESCRIBE of the call first (its sniffing pass cost 0.35-0.8 s at 1M rows in
+    /// DuckDB-WASM): the table is created under scratch column names, which are then renamed.
+    async fn create_from_csv(&self, table_id: u32, source: &str) -> Result<(Vec<ColumnMeta>, u64)> {
+        let table = sql::table_name(table_id);
+        self.engine
+            .execute(&format!(
+                "CREATE TABLE {table} AS SELECT CAST(_dl_rn AS BIGINT) AS _dl_import_row_id, \
+                 CAST(_dl_rn AS DOUBLE) AS _dl_import_order, * EXCLUDE (_dl_rn) \
+                 FROM (SELECT row_number() OVER () AS _dl_rn, * FROM {source})"
+            ))
             .await?;
-        Ok(described.iter().map(RecordBatch::num_rows).sum())
+        let named = async {
+            let described = self.engine.query(&format!("DESCRIBE {table}")).await?;
+            let mut schema = Vec::new();
+            for (name, ty) in string_pairs(&described, 0, 1)?.into_iter().skip(2) {
+                let id = u32::try_from(schema.len() + 1).unwrap_or(u32::MAX);
+                schema.push(ColumnMeta {
+                    id,
+                    name,
+                    data_type: ty,
+                });
+            }
+            if schema.is_empty() {
+                return Err(Error::InvalidInput("the file has no columns".into()));
+            }
+            // Through scratch names first: a CSV column may be named like a final name.
+            let mut renames = String::new();
+            for c in &schema {
+                let _ = write!(
+                    renames,
+                    "ALTER TABLE {table} RENAME COLUMN {} TO {};",
+                    sql::ident(&c.name),
+                    sql::ident(&format!("_dl_import_{}", c.id))
+                );
+            }
+            for c in &schema {
+                let _ = write!(
+                    renames,
+                    "ALTER TABLE {table} RENAME COLUMN {} TO {};",
+                    sql::ident(&format!("_dl_import_{}", c.id)),
+                    sql::ident(&sql::column_name(c.id))
+                );
+            }
+            let _ = write!(
+                renames,
+                "ALTER TABLE {table} RENAME COLUMN _dl_import_row_id TO {ROW_ID}; \
+                 ALTER TABLE {table} RENAME COLUMN _dl_import_order TO {ORDER_KEY};"
+            );
+            self.engine.execute(&renames).await?;
+            let row_count = self.count(&format!("SELECT count(*) FROM {table}")).await?;
+            Ok((schema, row_count))
+        }
+        .await;
+        if named.is_err() {
+            self.drop_tables(&[table]).await;
+        }
+        named
     }
 
-    /// Creates `t<id>` from a relation (a table function call or a table name), adding the hidden
-    /// row id and order key in source order.
-    pub(crate) async fn create_from_source(
-        &self,
-        table_id: u32,
-        source: &str,
-    ) -> Result<(Vec<ColumnMeta>, u64)> {
+    /// The columns of a relation (a table function call or a table name), numbered from 1.
+    ///
+    /// Errors: [`Error::InvalidInput`] when it has none, [`Error::Engine`].
+    async fn describe(&self, source: &str) -> Result<Vec<ColumnMeta>> {
         let described = self
             .engine
             .query(&format!("DESCRIBE SELECT * FROM {source}"))
@@ -332,6 +415,29 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         if schema.is_empty() {
             return Err(Error::InvalidInput("the file has no columns".into()));
         }
+        Ok(schema)
+    }
+
+    /// Creates `t<id>` from a relation (a table function call or a table name), adding the hidden
+    /// row id and order key in source order.
+    pub(crate) async fn create_from_source(
+        &self,
+        table_id: u32,
+        source: &str,
+    ) -> Result<(Vec<ColumnMeta>, u64)> {
+        let schema = self.describe(source).await?;
+        let row_count = self.create_with_schema(table_id, source, &schema).await?;
+        Ok((schema, row_count))
+    }
+
+    /// Creates `t<id>` from `source`, whose columns `schema` describes (from
+    /// [`Workspace::describe`]); returns its row count.
+    async fn create_with_schema(
+        &self,
+        table_id: u32,
+        source: &str,
+        schema: &[ColumnMeta],
+    ) -> Result<u64> {
         let columns = schema
             .iter()
             .map(|c| {
@@ -351,19 +457,17 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             ))
             .await?;
         let row_count = self.count(&format!("SELECT count(*) FROM {table}")).await;
-        match row_count {
-            Ok(n) => Ok((schema, n)),
-            Err(e) => {
-                self.engine
-                    .execute(&format!("DROP TABLE IF EXISTS {table}"))
-                    .await?;
-                Err(e)
-            }
+        if row_count.is_err() {
+            self.engine
+                .execute(&format!("DROP TABLE IF EXISTS {table}"))
+                .await?;
         }
+        row_count
     }
 
-    /// Writes the original chunks of a freshly created `t<id>` and commits it in a new manifest;
-    /// on failure drops the table and deletes what was written.
+    /// Commits a freshly created `t<id>` in a new manifest, with `original_csv` as its original
+    /// when given (already stored), else with original chunks written from the table. On failure
+    /// drops the table and deletes what was written (the CSV original included).
     pub(crate) async fn finish_import(
         &self,
         st: &mut State,
@@ -371,18 +475,22 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         name: &str,
         schema: Vec<ColumnMeta>,
         row_count: u64,
+        original_csv: Option<CsvOriginal>,
     ) -> Result<()> {
         let table = sql::table_name(table_id);
-        let mut written = Vec::new();
+        let mut written: Vec<FileRef> = original_csv.iter().map(|c| c.file.clone()).collect();
         let result = async {
-            let select = format!("SELECT {} FROM {table}", physical_columns(&schema));
-            let original = self
-                .write_chunks(
+            let original = if original_csv.is_some() {
+                Vec::new()
+            } else {
+                let select = format!("SELECT {} FROM {table}", physical_columns(&schema));
+                self.write_chunks(
                     &select,
                     &format!("tables/{table_id}/original/part"),
                     &mut written,
                 )
-                .await?;
+                .await?
+            };
             let next_column_id = schema.iter().map(|c| c.id).max().unwrap_or(0) + 1;
             let entry = TableEntry {
                 id: table_id,
@@ -390,6 +498,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 original_schema: schema,
                 original_row_count: row_count,
                 original,
+                original_csv,
                 steps: Vec::new(),
                 position: 0,
                 next_row_id: i64::try_from(row_count).unwrap_or(i64::MAX) + 1,
@@ -541,6 +650,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let (schema, files, replay) =
             snapshot.unwrap_or((&entry.original_schema, &entry.original, 0));
         let result = async {
+            if let (Some(csv), 0) = (&entry.original_csv, replay) {
+                self.load_csv_original(st, &entry, csv).await?;
+                for step in &entry.steps[..entry.position] {
+                    self.apply_delta(st, &table, step, Direction::Redo).await?;
+                }
+                return Ok(());
+            }
             self.engine
                 .execute(&format!(
                     "DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({})",
@@ -592,6 +708,47 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 Err(e)
             }
         }
+    }
+
+    /// Creates `t<id>` from its CSV original: the same `read_csv` as at import, checked against the
+    /// schema and row count recorded then.
+    ///
+    /// Errors: [`Error::Corrupt`] when the CSV reads differently, [`Error::NotFound`] /
+    /// [`Error::Storage`] from the store, [`Error::Engine`].
+    async fn load_csv_original(
+        &self,
+        st: &mut State,
+        entry: &TableEntry,
+        csv: &CsvOriginal,
+    ) -> Result<()> {
+        let bytes = self.store.read(&csv.file.path).await?;
+        let file = format!("duckline-reload-{}-{}.csv", st.temp("csv"), entry.id);
+        let path = self.engine.register_file(&file, &bytes).await?;
+        drop(bytes);
+        let created = async {
+            self.engine
+                .execute(&format!(
+                    "DROP TABLE IF EXISTS {}",
+                    sql::table_name(entry.id)
+                ))
+                .await?;
+            self.create_from_csv(entry.id, &csv_source(&path, &csv.options)?)
+                .await
+        }
+        .await;
+        self.engine.unregister_file(&file).await.ok();
+        let (schema, row_count) = created?;
+        if schema != entry.original_schema || row_count != entry.original_row_count {
+            return Err(Error::Corrupt {
+                path: csv.file.path.clone(),
+                message: format!(
+                    "the CSV original now reads as {row_count} rows of {schema:?}, not the \
+                     {} rows of {:?} recorded at import",
+                    entry.original_row_count, entry.original_schema
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Applies one step's delta to `table` (the live table, or a diff's narrow copy) in
@@ -1992,6 +2149,15 @@ fn likely_delimiter(bytes: &[u8]) -> Option<&'static str> {
         .filter(|(n, _)| *n > 0)
         .max_by_key(|(n, _)| *n)
         .map(|(_, s)| s)
+}
+
+/// The `read_csv(...)` call of an import (and of its reload) of the registered file `path`.
+fn csv_source(path: &str, options: &CsvOptions) -> Result<String> {
+    Ok(format!(
+        "read_csv({}{})",
+        sql::literal(path),
+        csv_reader_options(options)?
+    ))
 }
 
 /// `read_csv` named parameters for `options` (leading comma included).

@@ -80,7 +80,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         .await;
         self.drop_tables(&[staging]).await;
         let (schema, row_count) = created?;
-        self.finish_import(st, table_id, new_name, schema, row_count)
+        self.finish_import(st, table_id, new_name, schema, row_count, None)
             .await?;
         Ok(table_id)
     }

@@ -326,10 +326,10 @@ impl Engine for NativeEngine {
     /// Writes `bytes` to `<private temp folder>/<name>` and returns that absolute path; quote it as
     /// a SQL string literal. `name` must be a plain file name, else [`Error::Engine`]; a disk-full
     /// failure is [`Error::StorageFull`]. Registering a name again replaces its content.
-    async fn register_file(&self, name: &str, bytes: Vec<u8>) -> Result<String> {
+    async fn register_file(&self, name: &str, bytes: &[u8]) -> Result<String> {
         check_file_name(name)?;
         let path: PathBuf = self.files.path().join(name);
-        fs::write(&path, &bytes).map_err(|e| file_err("register_file", name, &e))?;
+        fs::write(&path, bytes).map_err(|e| file_err("register_file", name, &e))?;
         path.into_os_string()
             .into_string()
             .map_err(|p| Error::Engine(format!("register_file: path {p:?} is not UTF-8")))

@@ -46,7 +46,7 @@
 //!     assert!(names.is_null(1));
 //!
 //!     // Files for read_csv:
-//!     let path = engine.register_file("in.csv", b"a,b\n1,2\n3,4\n".to_vec()).await?;
+//!     let path = engine.register_file("in.csv", b"a,b\n1,2\n3,4\n").await?;
 //!     let counted = engine.query(&format!("SELECT count(*) FROM read_csv('{path}')")).await?;
 //!     assert_eq!(counted[0].num_rows(), 1);
 //!     engine.unregister_file("in.csv").await?;

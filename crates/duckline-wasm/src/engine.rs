@@ -363,10 +363,9 @@ impl Engine for WasmEngine {
     /// `registerFileBuffer(name, copy of bytes)`: the file lives in DuckDB-WASM's heap until
     /// [`Engine::unregister_file`]. Returns `name`, usable in SQL as `read_csv('name')`.
     /// Errors: [`Error::Engine`].
-    async fn register_file(&self, name: &str, bytes: Vec<u8>) -> Result<String> {
+    async fn register_file(&self, name: &str, bytes: &[u8]) -> Result<String> {
         let js = Uint8Array::new_with_length(len_u32(bytes.len())?);
-        js.copy_from(&bytes);
-        drop(bytes);
+        js.copy_from(bytes);
         glue::register_file_buffer(&self.db, name, js)
             .await
             .map_err(engine_error)?;

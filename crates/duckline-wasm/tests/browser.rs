@@ -599,7 +599,7 @@ async fn registered_files_are_readable_from_sql() {
     let engine = engine().await;
     let name = format!("{}.csv", unique("people"));
     let path = engine
-        .register_file(&name, b"a,b\n1,x\n2,y\n3,z\n".to_vec())
+        .register_file(&name, b"a,b\n1,x\n2,y\n3,z\n")
         .await
         .unwrap();
     assert_eq!(path, name);
