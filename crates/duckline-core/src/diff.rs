@@ -5,9 +5,10 @@
 //!    `_row_id` column only); no table scan.
 //! 2. "before" = the current rows in `R`, with those steps' deltas applied in reverse (or forward),
 //!    i.e. exactly the other state restricted to `R`.
-//! 3. The index: one narrow row per changed row (`_row_id`, status, changed-column bitmasks, dense
-//!    position `pos` in display order). Pages are keyset queries on `pos`; random jumps use `pos`
-//!    too, never OFFSET over the table. Pages join back only the asked columns of the page's rows.
+//! 3. The index: one narrow row per changed row (`_row_id`, status, changed-column bitmasks),
+//!    stored in display order, so its `rowid` is the dense position `pos`. Pages are keyset
+//!    queries on `pos`; random jumps use `pos` too, never OFFSET over the table. Pages join back
+//!    only the asked columns of the page's rows.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -18,7 +19,7 @@ use arrow_array::types::{Int64Type, UInt8Type, UInt64Type};
 use base64::Engine as _;
 
 use crate::command::find_column;
-use crate::manifest::Delta;
+use crate::manifest::{Delta, FileRef};
 use crate::model::{
     ColumnChange, ColumnMeta, DiffPage, DiffPageOptions, DiffRow, DiffStatus, DiffSummary,
     SchemaChange,
@@ -90,16 +91,20 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let before = st.temp("diff_before");
         let index = st.temp("diff_index");
         let built = async {
-            self.engine
-                .execute(&format!("CREATE TABLE {r} ({ROW_ID} BIGINT)"))
-                .await?;
-            // A snapshot step (custom SQL) names no rows: compare whole tables (one outer join).
-            let whole = steps
+            // The files naming the rows the steps touched: a Cells delta's undo and redo name the
+            // same rows, unless it rewrote the whole column.
+            let naming: Vec<FileRef> = steps
                 .iter()
-                .any(|s| matches!(s.delta, Delta::Snapshot { .. }));
-            for step in steps.iter().filter(|_| !whole) {
-                let files = match &step.delta {
-                    Delta::Cells { undo, redo, .. } => [undo.as_slice(), redo.as_slice()].concat(),
+                .flat_map(|step| match &step.delta {
+                    Delta::Cells {
+                        undo, redo, full, ..
+                    } => {
+                        if *full {
+                            [undo.as_slice(), redo.as_slice()].concat()
+                        } else {
+                            undo.clone()
+                        }
+                    }
                     Delta::DeleteRows { redo: ids, .. } | Delta::InsertRows { undo: ids, .. } => {
                         ids.clone()
                     }
@@ -107,18 +112,29 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     | Delta::DeleteColumn { .. }
                     | Delta::Schema
                     | Delta::Snapshot { .. } => Vec::new(),
-                };
-                for file in &files {
-                    let temp = st.temp("diff_ids");
-                    self.load_file(file, &temp, Some(&[ROW_ID])).await?;
-                    self.engine
-                        .execute(&format!(
-                            "INSERT INTO {r} SELECT {ROW_ID} FROM {temp}; DROP TABLE {temp}"
-                        ))
-                        .await?;
-                }
+                })
+                .collect();
+            // Compare every row when a snapshot step (custom SQL) names no rows, or when the deltas
+            // name about half the rows or more: reading their row ids would cost more than the
+            // rows it leaves out.
+            let named_rows: u64 = naming.iter().map(|f| f.row_count).sum();
+            let every_row = steps
+                .iter()
+                .any(|s| matches!(s.delta, Delta::Snapshot { .. }))
+                || named_rows.saturating_mul(2) >= entry.row_count().max(1);
+            self.engine
+                .execute(&format!("CREATE TABLE {r} ({ROW_ID} BIGINT)"))
+                .await?;
+            for file in naming.iter().filter(|_| !every_row) {
+                let temp = st.temp("diff_ids");
+                self.load_file(file, &temp, Some(&[ROW_ID])).await?;
+                self.engine
+                    .execute(&format!(
+                        "INSERT INTO {r} SELECT {ROW_ID} FROM {temp}; DROP TABLE {temp}"
+                    ))
+                    .await?;
             }
-            let in_r = if whole {
+            let in_r = if every_row {
                 String::new()
             } else {
                 format!(" WHERE {ROW_ID} IN (SELECT DISTINCT {ROW_ID} FROM {r})")
@@ -158,20 +174,37 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                         .map(|f| (f.clone(), c.clone()))
                 })
                 .collect();
-            self.build_index(
-                &index,
-                &format!("(SELECT * FROM {table}{in_r})"),
-                &before,
-                &format!("a.{ROW_ID} = b.{ROW_ID}"),
-                &mask_expressions(&compared, copied_ids.as_ref()),
-                "coalesce(after_order, before_order), coalesce(after_id, before_id)",
-            )
-            .await?;
+            let after = format!("(SELECT * FROM {table}{in_r})");
+            let masks = mask_expressions(&compared, copied_ids.as_ref());
+            let order_by = "coalesce(after_order, before_order), coalesce(after_id, before_id)";
+            let by_id = format!("a.{ROW_ID} = b.{ROW_ID}");
+            // Without rows coming or going, the copy holds the same rows in the same order as
+            // the table (made by one scan, then only updated): pair them by position, no hash
+            // join. Checked: any pair with different row ids rebuilds the index by row id.
+            let paired = copied_ids.is_some()
+                && self
+                    .build_index(&index, &after, &before, None, &masks, order_by)
+                    .await
+                    .is_ok()
+                && self
+                    .count(&format!(
+                        "SELECT count(*) FROM {index} WHERE before_id IS DISTINCT FROM after_id"
+                    ))
+                    .await?
+                    == 0;
+            if !paired {
+                self.engine
+                    .execute(&format!("DROP TABLE IF EXISTS {index}"))
+                    .await?;
+                self.build_index(&index, &after, &before, Some(&by_id), &masks, order_by)
+                    .await?;
+            }
             self.engine.execute(&format!("DROP TABLE {r}")).await?;
             let summary = self
                 .summarize(
                     &index,
                     &compared,
+                    copied_ids.as_ref(),
                     &from_schema,
                     &current_schema,
                     entry.row_count(),
@@ -209,18 +242,27 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     }
 
     /// Creates the narrow index of changed rows: `before_id`, `after_id`, status, one changed-column
-    /// bitmask per 64 compared columns (`masks`, from [`mask_expressions`]), and the dense position
-    /// `pos` in `order_by`.
-    /// Stored in `pos` order, so a page's position range prunes by zone maps.
+    /// bitmask per 64 compared columns (`masks`, from [`mask_expressions`]), stored in `order_by`
+    /// order so that DuckDB's `rowid` is the dense position (`pos` in pages and cursors): a sort
+    /// costs less than a `row_number()` window, and a `rowid` range prunes like a zone map.
+    /// Rows pair by `condition` (a full outer join), or by position when `None` (then rows whose
+    /// ids differ are kept too, so the caller can check the pairing).
     async fn build_index(
         &self,
         index: &str,
         after: &str,
         before: &str,
-        condition: &str,
+        condition: Option<&str>,
         masks: &[String],
         order_by: &str,
     ) -> Result<()> {
+        let (join, unpaired) = match condition {
+            Some(c) => (format!("FULL OUTER JOIN {before} b ON {c}"), String::new()),
+            None => (
+                format!("POSITIONAL JOIN {before} b"),
+                " OR before_id IS DISTINCT FROM after_id".to_owned(),
+            ),
+        };
         let mask_select = masks
             .iter()
             .enumerate()
@@ -234,13 +276,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .collect::<String>();
         self.engine
             .execute(&format!(
-                "CREATE TABLE {index} AS SELECT before_id, after_id, status{mask_names}, \
-                 row_number() OVER (ORDER BY {order_by}) - 1 AS pos FROM ( \
+                "CREATE TABLE {index} AS SELECT before_id, after_id, status{mask_names} FROM ( \
                    SELECT b.{ROW_ID} AS before_id, a.{ROW_ID} AS after_id, \
                      CAST(CASE WHEN b.{ROW_ID} IS NULL THEN {added} WHEN a.{ROW_ID} IS NULL THEN {removed} ELSE {modified} END AS UTINYINT) AS status, \
                      a.{ORDER_KEY} AS after_order, b.{ORDER_KEY} AS before_order{mask_select} \
-                   FROM {after} a FULL OUTER JOIN {before} b ON {condition}) \
-                 WHERE status <> {modified}{any_mask} ORDER BY pos",
+                   FROM {after} a {join}) \
+                 WHERE status <> {modified}{any_mask}{unpaired} ORDER BY {order_by}",
                 added = DiffStatus::Added.code(),
                 removed = DiffStatus::Removed.code(),
                 modified = DiffStatus::Modified.code(),
@@ -325,13 +366,20 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 &index,
                 &after,
                 &before,
-                &condition.join(" AND "),
+                Some(&condition.join(" AND ")),
                 &mask_expressions(&compared, None),
                 "after_order NULLS LAST, before_order",
             )
             .await?;
             let summary = self
-                .summarize(&index, &compared, &left_schema, &right_schema, right_rows)
+                .summarize(
+                    &index,
+                    &compared,
+                    None,
+                    &left_schema,
+                    &right_schema,
+                    right_rows,
+                )
                 .await?;
             Ok::<_, Error>(summary)
         }
@@ -363,10 +411,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         }
     }
 
+    /// The summary of a built index; columns outside `before_column_ids` (when given) have no
+    /// changed cells by construction and are not counted.
     async fn summarize(
         &self,
         index: &str,
         compared: &[(ColumnMeta, ColumnMeta)],
+        before_column_ids: Option<&HashSet<u32>>,
         from_schema: &[ColumnMeta],
         current_schema: &[ColumnMeta],
         current_rows: u64,
@@ -377,7 +428,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             r = DiffStatus::Removed.code(),
             m = DiffStatus::Modified.code()
         );
-        for i in 0..compared.len() {
+        for (i, (before, _)) in compared.iter().enumerate() {
+            if before_column_ids.is_some_and(|ids| !ids.contains(&before.id)) {
+                select.push_str(", CAST(0 AS BIGINT)");
+                continue;
+            }
             let _ = write!(
                 select,
                 ", CAST(coalesce(sum(CAST((m{} >> {}) & 1 AS BIGINT)), 0) AS BIGINT)",
@@ -567,15 +622,19 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             let _ = write!(select, ", {e}");
         }
         // Two queries: the page's bounds (positions and row ids) from the index, then the page
-        // with literal range filters, which zone maps prune on the index (stored in `pos` order)
+        // with literal range filters, which prune on the index (`rowid` is the position)
         // and on both tables (stored about in row-id order), instead of a semi-join that scans
         // every row id of the table.
         let index = &diff.index_table;
         let n = limit + 1;
         let page = if statuses.is_empty() {
-            format!("SELECT * FROM {index} WHERE pos >= {start} AND pos < {start} + {n}")
+            format!(
+                "SELECT *, rowid AS pos FROM {index} WHERE rowid >= {start} AND rowid < {start} + {n}"
+            )
         } else {
-            format!("SELECT * FROM {index} WHERE pos >= {start}{statuses} ORDER BY pos LIMIT {n}")
+            format!(
+                "SELECT *, rowid AS pos FROM {index} WHERE rowid >= {start}{statuses} ORDER BY rowid LIMIT {n}"
+            )
         };
         let bounds = self
             .engine
@@ -592,7 +651,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             (Some(first), Some(last)) => {
                 self.engine
                     .query(&format!(
-                        "{select} FROM (SELECT * FROM {index} WHERE pos BETWEEN {first} AND {last}{statuses}) i \
+                        "{select} FROM (SELECT *, rowid AS pos FROM {index} WHERE rowid BETWEEN {first} AND {last}{statuses}) i \
                          LEFT JOIN (SELECT * FROM {after} WHERE {a_range}) a ON a.{ROW_ID} = i.after_id \
                          LEFT JOIN (SELECT * FROM {before} WHERE {b_range}) b ON b.{ROW_ID} = i.before_id ORDER BY i.pos",
                         after = diff.after_table,
