@@ -26,6 +26,10 @@ pub struct FileRef {
     pub row_count: u64,
     /// Size in bytes.
     pub bytes: u64,
+    /// The smallest row id the file may hold (its chunk's lower bound), when it is a chunk of a
+    /// row-id range; lets a partial load skip files of other rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_row_id: Option<i64>,
 }
 
 /// The undo and forward data of a step (DESIGN.md table "kind of command / undo delta / forward

@@ -10,6 +10,7 @@
 )]
 
 use std::cell::Cell;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use serde_json::{Value, json};
@@ -1551,6 +1552,80 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
     assert_eq!(snapshot(&ws, t, 100).await, before);
 }
 
+/// The first page after a reopen comes from a preview (the CSV original's first rows and their
+/// deltas) and equals the first page of the fully loaded table; a step that inserts rows turns
+/// the preview off.
+pub async fn reopen_first_page_preview<H: Harness>(h: &H) {
+    let mut csv = String::from("id,name,amount,day\n");
+    for i in 1..=300 {
+        let pad = if i % 3 == 0 { "  " } else { "" };
+        let _ = writeln!(
+            csv,
+            "{i},{pad}name {i}{pad},{},2024-01-{:02}",
+            i * 10,
+            i % 28 + 1
+        );
+    }
+    let commands = [
+        json!({"op": "trim", "column": "name"}),
+        json!({"op": "delete_rows", "rowIds": [2, 4, 250]}),
+        json!({"op": "cast_type", "column": "amount", "type": "VARCHAR"}),
+        json!({"op": "edit_cell", "rowId": 3, "column": "amount", "value": "x"}),
+        json!({"op": "split_column", "column": "day", "delimiter": "-"}),
+        json!({"op": "rename_column", "column": "name", "newName": "who"}),
+        json!({"op": "uppercase", "column": "who"}),
+    ];
+    let options = RowsOptions {
+        limit: Some(5),
+        ..RowsOptions::default()
+    };
+    let t = {
+        let ws = open(h).await.with_chunk_row_count(4);
+        let t = ws
+            .import_csv("long", csv.into_bytes(), &CsvOptions::default())
+            .await
+            .expect("import");
+        for c in commands {
+            ws.apply(t, c.clone()).await.expect("apply");
+        }
+        // The last step is undone: a preview applies only the steps before the position.
+        ws.undo(t).await.expect("undo");
+        ws.close().await.expect("close");
+        t
+    };
+    let ws = open(h).await;
+    let previewed = ws.rows(t, &options).await.expect("first page");
+    assert_eq!(previewed.row_ids, [1, 3, 5, 6, 7]);
+    assert_eq!(previewed.rows[1][1], json!("name 3"), "trimmed, renamed");
+    assert_eq!(previewed.rows[1][2], json!("x"), "edited after the retype");
+    assert_eq!(previewed.rows[0][2], json!("10"), "retyped");
+    let loaded = snapshot(&ws, t, 100).await;
+    assert_eq!(loaded.info.row_count, 297);
+    let full = ws.rows(t, &options).await.expect("first page, loaded");
+    assert_eq!(previewed, full);
+    let next = ws
+        .rows(
+            t,
+            &RowsOptions {
+                after: previewed.next_cursor.clone(),
+                ..options.clone()
+            },
+        )
+        .await
+        .expect("next page");
+    assert_eq!(next.row_ids, [8, 9, 10, 11, 12]);
+    // Inserted rows may sort first: no preview, the same page from the whole table.
+    ws.apply(t, json!({"op": "insert_row", "values": {"who": "top"}}))
+        .await
+        .expect("insert at the top");
+    let expected = ws.rows(t, &options).await.expect("page");
+    ws.close().await.expect("close");
+    let ws = open(h).await;
+    let page = ws.rows(t, &options).await.expect("page after reopen");
+    assert_eq!(page, expected);
+    assert_eq!(page.rows[0][1], json!("top"));
+}
+
 /// Diff counts, statuses, changed cells and keyset/position pages.
 pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
     let ws = open(h).await;
@@ -2660,7 +2735,7 @@ pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
 #[macro_export]
 macro_rules! scenario_tests {
     (native: $harness:expr) => {
-        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram odd_names_and_long_values time_zone_timestamps);
+        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything reopen_first_page_preview diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram odd_names_and_long_values time_zone_timestamps);
     };
     (@native $harness:expr; $($name:ident)*) => {
         $(
@@ -2672,7 +2747,7 @@ macro_rules! scenario_tests {
         )*
     };
     (browser: $harness:expr) => {
-        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram odd_names_and_long_values time_zone_timestamps);
+        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything reopen_first_page_preview diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram odd_names_and_long_values time_zone_timestamps);
     };
     (@browser $harness:expr; $($name:ident)*) => {
         $(
