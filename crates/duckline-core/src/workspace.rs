@@ -940,17 +940,32 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         column: &str,
         files: &[FileRef],
     ) -> Result<()> {
-        for file in files {
-            let temp = sql::ident(&st.temp("delta"));
-            self.load_file_within(file, temp.trim_matches('"'), None, max_row_id)
-                .await?;
+        // One UPDATE from all chunks: each UPDATE scans the whole table to join, so one per chunk
+        // scanned it once per chunk.
+        let mut temps = Vec::new();
+        let loaded = async {
+            for file in files {
+                let temp = st.temp("delta");
+                temps.push(temp.clone());
+                self.load_file_within(file, &temp, None, max_row_id).await?;
+            }
+            if temps.is_empty() {
+                return Ok(());
+            }
+            let union = temps
+                .iter()
+                .map(|t| format!("SELECT {ROW_ID}, value FROM {}", sql::ident(t)))
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
             self.engine
                 .execute(&format!(
-                    "UPDATE {table} SET {column} = d.value FROM {temp} d WHERE {table}.{ROW_ID} = d.{ROW_ID}; DROP TABLE {temp}"
+                    "UPDATE {table} SET {column} = d.value FROM ({union}) d WHERE {table}.{ROW_ID} = d.{ROW_ID}"
                 ))
-                .await?;
+                .await
         }
-        Ok(())
+        .await;
+        self.drop_tables(&temps).await;
+        loaded
     }
 
     async fn insert_from_files(
