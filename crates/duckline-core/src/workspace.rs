@@ -1948,10 +1948,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     // ---------------------------------------------------------------------------------------
     // Reading
 
-    /// A keyset page of rows in display order, after the cursor `options.after`.
+    /// A keyset page of rows in display order, after the cursor `options.after`. The first page
+    /// of a table not loaded yet may come from a preview (see [`Workspace::rows_at`]'s position 0
+    /// too): the same rows, without waiting for the whole table; the next call loads it.
     ///
     /// Errors: [`Error::NotFound`] (table or column), [`Error::InvalidCommand`] (bad cursor or
-    /// limit).
+    /// limit), [`Error::Corrupt`] when the table's stored files no longer read as committed.
     pub async fn rows(&self, table_id: u32, options: &RowsOptions) -> Result<RowPage> {
         let after = options.after.as_deref().map(decode_cursor).transpose()?;
         let filter = after

@@ -603,8 +603,10 @@ impl Table {
         promise(async move { to_js(&s.core.timeline(id).await.map_err(to_js_error)?) })
     }
 
-    /// A keyset page of rows in display order (default 500 rows, at most 10,000).
-    /// Errors: `NotFound` (column), `InvalidCommand` (cursor, limit).
+    /// A keyset page of rows in display order (default 500 rows, at most 10,000). Right after a
+    /// reopen, the first page (also `rowsAt(0)`) comes without loading the whole table first.
+    /// Errors: `NotFound` (column), `InvalidCommand` (cursor, limit), `Engine` (DuckDB, or stored
+    /// files that no longer read as committed).
     #[wasm_bindgen(unchecked_return_type = "Promise<RowPage>")]
     pub fn rows(
         &self,
