@@ -243,6 +243,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let mut st = self.lock().await?;
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
+        let table = sql::table_name(table_id);
         let file = format!("duckline-import-{}-{table_id}.csv", st.temp("csv"));
         let delimiter = options
             .delimiter
@@ -261,11 +262,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             futures::future::join(self.store.write(&original.path, &bytes), async {
                 let mut effective = options.clone();
                 let (mut schema, mut row_count) = self
-                    .create_from_csv(
-                        &sql::table_name(table_id),
-                        &csv_source(&path, &effective)?,
-                        None,
-                    )
+                    .create_from_csv(&table, &csv_source(&path, &effective)?, None)
                     .await?;
                 // DuckDB's sniffer falls back to one column of whole lines when rows are ragged;
                 // read with the delimiter the header shows instead, so strict mode reports the bad
@@ -273,14 +270,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 if let Some(d) = delimiter
                     && schema.len() == 1
                 {
-                    self.drop_tables(&[sql::table_name(table_id)]).await;
+                    self.drop_tables(std::slice::from_ref(&table)).await;
                     effective.delimiter = Some(d.to_owned());
                     (schema, row_count) = self
-                        .create_from_csv(
-                            &sql::table_name(table_id),
-                            &csv_source(&path, &effective)?,
-                            None,
-                        )
+                        .create_from_csv(&table, &csv_source(&path, &effective)?, None)
                         .await?;
                 }
                 Ok::<_, Error>((schema, row_count, effective))
@@ -291,7 +284,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let (schema, row_count, effective) = match (stored, created) {
             (Ok(()), Ok(created)) => created,
             (Err(e), Ok(_)) => {
-                self.drop_tables(&[sql::table_name(table_id)]).await;
+                self.drop_tables(std::slice::from_ref(&table)).await;
                 self.delete_files([&original]).await;
                 return Err(e);
             }
@@ -364,18 +357,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .await?;
         let named = async {
             let described = self.engine.query(&format!("DESCRIBE {table}")).await?;
-            let mut schema = Vec::new();
-            for (name, ty) in string_pairs(&described, 0, 1)?.into_iter().skip(2) {
-                let id = u32::try_from(schema.len() + 1).unwrap_or(u32::MAX);
-                schema.push(ColumnMeta {
-                    id,
-                    name,
-                    data_type: ty,
-                });
-            }
-            if schema.is_empty() {
-                return Err(Error::InvalidInput("the file has no columns".into()));
-            }
+            // The first two columns are the scratch row id and order key.
+            let schema = numbered_columns(&described, 2)?;
             // Through scratch names first: a CSV column may be named like a final name.
             let mut renames = String::new();
             for c in &schema {
@@ -410,29 +393,6 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         named
     }
 
-    /// The columns of a relation (a table function call or a table name), numbered from 1.
-    ///
-    /// Errors: [`Error::InvalidInput`] when it has none, [`Error::Engine`].
-    async fn describe(&self, source: &str) -> Result<Vec<ColumnMeta>> {
-        let described = self
-            .engine
-            .query(&format!("DESCRIBE SELECT * FROM {source}"))
-            .await?;
-        let mut schema = Vec::new();
-        for (name, ty) in string_pairs(&described, 0, 1)? {
-            let id = u32::try_from(schema.len() + 1).unwrap_or(u32::MAX);
-            schema.push(ColumnMeta {
-                id,
-                name,
-                data_type: ty,
-            });
-        }
-        if schema.is_empty() {
-            return Err(Error::InvalidInput("the file has no columns".into()));
-        }
-        Ok(schema)
-    }
-
     /// Creates `t<id>` from a relation (a table function call or a table name), adding the hidden
     /// row id and order key in source order.
     pub(crate) async fn create_from_source(
@@ -440,19 +400,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         table_id: u32,
         source: &str,
     ) -> Result<(Vec<ColumnMeta>, u64)> {
-        let schema = self.describe(source).await?;
-        let row_count = self.create_with_schema(table_id, source, &schema).await?;
-        Ok((schema, row_count))
-    }
-
-    /// Creates `t<id>` from `source`, whose columns `schema` describes (from
-    /// [`Workspace::describe`]); returns its row count.
-    async fn create_with_schema(
-        &self,
-        table_id: u32,
-        source: &str,
-        schema: &[ColumnMeta],
-    ) -> Result<u64> {
+        let described = self
+            .engine
+            .query(&format!("DESCRIBE SELECT * FROM {source}"))
+            .await?;
+        let schema = numbered_columns(&described, 0)?;
         let columns = schema
             .iter()
             .map(|c| {
@@ -471,13 +423,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                  FROM (SELECT row_number() OVER () AS _dl_rn, * FROM {source})"
             ))
             .await?;
-        let row_count = self.count(&format!("SELECT count(*) FROM {table}")).await;
-        if row_count.is_err() {
-            self.engine
-                .execute(&format!("DROP TABLE IF EXISTS {table}"))
-                .await?;
+        match self.count(&format!("SELECT count(*) FROM {table}")).await {
+            Ok(n) => Ok((schema, n)),
+            Err(e) => {
+                self.engine
+                    .execute(&format!("DROP TABLE IF EXISTS {table}"))
+                    .await?;
+                Err(e)
+            }
         }
-        row_count
     }
 
     /// Commits a freshly created `t<id>` in a new manifest, with `original_csv` as its original
@@ -600,9 +554,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         name: &str,
         columns: Option<&[&str]>,
     ) -> Result<()> {
-        let bytes = self.store.read(&file.path).await?;
-        let batches = parquet_io::decode(&file.path, bytes, columns)?;
-        self.engine.create_table_from_batches(name, batches).await
+        self.load_file_within(file, name, columns, None).await
     }
 
     /// [`Workspace::load_file`] keeping only the rows with `_row_id <= max_row_id` (when given).
@@ -756,27 +708,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         entry: &TableEntry,
         csv: &CsvOriginal,
     ) -> Result<()> {
-        let bytes = self.store.read(&csv.file.path).await?;
-        let file = format!("duckline-reload-{}-{}.csv", st.temp("csv"), entry.id);
-        let path = self.engine.register_file(&file, &bytes).await?;
-        drop(bytes);
-        let created = async {
-            self.engine
-                .execute(&format!(
-                    "DROP TABLE IF EXISTS {}",
-                    sql::table_name(entry.id)
-                ))
-                .await?;
-            self.create_from_csv(
-                &sql::table_name(entry.id),
-                &csv_source(&path, &csv.options)?,
-                None,
-            )
-            .await
-        }
-        .await;
-        self.engine.unregister_file(&file).await.ok();
-        let (schema, row_count) = created?;
+        let table = sql::table_name(entry.id);
+        self.engine
+            .execute(&format!("DROP TABLE IF EXISTS {table}"))
+            .await?;
+        let (schema, row_count) = self.read_csv_original(st, csv, &table, None).await?;
         if schema != entry.original_schema || row_count != entry.original_row_count {
             return Err(Error::Corrupt {
                 path: csv.file.path.clone(),
@@ -788,6 +724,27 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             });
         }
         Ok(())
+    }
+
+    /// Creates `table` from a CSV original ([`Workspace::create_from_csv`]), registering the
+    /// stored bytes with DuckDB for the call.
+    async fn read_csv_original(
+        &self,
+        st: &mut State,
+        csv: &CsvOriginal,
+        table: &str,
+        limit: Option<u64>,
+    ) -> Result<(Vec<ColumnMeta>, u64)> {
+        let bytes = self.store.read(&csv.file.path).await?;
+        let file = format!("duckline-{}.csv", st.temp("original"));
+        let path = self.engine.register_file(&file, &bytes).await?;
+        drop(bytes);
+        let created = match csv_source(&path, &csv.options) {
+            Ok(source) => self.create_from_csv(table, &source, limit).await,
+            Err(e) => Err(e),
+        };
+        self.engine.unregister_file(&file).await.ok();
+        created
     }
 
     /// Applies one step's delta to `table` (the live table, or a diff's narrow copy) in
@@ -2005,7 +1962,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             }
         };
         let page = self
-            .page_of(&entry, &table, &columns, filter, offset, limit)
+            .page_of(entry.row_count(), &table, &columns, filter, offset, limit)
             .await;
         if let Some(scratch) = preview {
             self.drop_tables(&[scratch]).await;
@@ -2047,16 +2004,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             return Ok(None);
         }
         let scratch = st.temp("preview");
-        let file = format!("duckline-{scratch}.csv");
         let built = async {
-            let bytes = self.store.read(&csv.file.path).await?;
-            let path = self.engine.register_file(&file, &bytes).await?;
-            drop(bytes);
-            let created = self
-                .create_from_csv(&scratch, &csv_source(&path, &csv.options)?, Some(rows))
-                .await;
-            self.engine.unregister_file(&file).await.ok();
-            let (schema, _) = created?;
+            let (schema, _) = self
+                .read_csv_original(st, csv, &scratch, Some(rows))
+                .await?;
             if schema != entry.original_schema {
                 // The whole load reports it (Error::Corrupt).
                 return Ok(false);
@@ -2082,11 +2033,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         }
     }
 
-    /// A page of `table` (the live table or a preview of it) in display order: rows after
-    /// `filter` (a keyset condition on the order key, or empty) from position `offset`.
+    /// A page of `table` (the live table of `row_count` rows, or a preview of it) in display
+    /// order: rows after `filter` (a keyset condition on the order key, or empty) from position
+    /// `offset`.
     async fn page_of(
         &self,
-        entry: &TableEntry,
+        row_count: u64,
         table: &str,
         columns: &[ColumnMeta],
         filter: &str,
@@ -2097,7 +2049,6 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         // the sort must not carry the columns), then the columns of just that order-key range,
         // which zone maps prune. Order keys are unique. A jump into the back half sorts
         // descending from the end, so the sort keeps at most half the rows.
-        let row_count = entry.row_count();
         let from_end = filter.is_empty() && offset > row_count / 2;
         let keys = self
             .engine
@@ -2387,6 +2338,26 @@ fn csv_reader_options(options: &CsvOptions) -> Result<String> {
         let _ = write!(out, ", nullstr = [{list}]");
     }
     Ok(out)
+}
+
+/// The columns a DESCRIBE result lists after its first `skip` rows, numbered from 1.
+///
+/// Errors: [`Error::InvalidInput`] when there are none.
+fn numbered_columns(described: &[RecordBatch], skip: usize) -> Result<Vec<ColumnMeta>> {
+    let schema: Vec<ColumnMeta> = string_pairs(described, 0, 1)?
+        .into_iter()
+        .skip(skip)
+        .zip(1..)
+        .map(|((name, data_type), id)| ColumnMeta {
+            id,
+            name,
+            data_type,
+        })
+        .collect();
+    if schema.is_empty() {
+        return Err(Error::InvalidInput("the file has no columns".into()));
+    }
+    Ok(schema)
 }
 
 /// The rows of `batch` whose `_row_id` is at most `max`.
