@@ -529,6 +529,64 @@ test('clustering dialog: fingerprint clusters -> one mass_edit', { skip: SKIP_AL
   assert.equal(await page.locator('[data-testid="cluster"][data-key="new york"]').count(), 0);
 });
 
+test('clustering dialog: phonetic methods, knn with radius and blocking size', { skip: SKIP_ALL }, async (t) => {
+  await importPeople('knn');
+  if (!(await tableHas('clusters'))) {
+    t.skip('the package has no Table.clusters');
+    return;
+  }
+  await page.click('[data-testid="open-clusters"]');
+  await page.selectOption('[data-testid="clusters-column"]', 'city');
+  const readClusters = () =>
+    page.$$eval('[data-testid="cluster"]', (els) =>
+      els.map((e) => ({
+        key: e.dataset.key,
+        to: e.querySelector('[data-testid="cluster-to"]').value,
+        values: Array.from(e.querySelectorAll('[data-testid="cluster-value"]'), (v) => v.dataset.value),
+      })),
+    );
+  const find = async (label) => {
+    await page.click('[data-testid="clusters-find"]');
+    await waitIdle(page, LONG);
+    await assertNoError(page, label);
+    assert.equal(await page.getAttribute('[data-testid="clusters-message"]', 'data-code'), null, label);
+    return readClusters();
+  };
+  // Phonetic keys are per token of the fingerprint normalisation: the four New York spellings meet.
+  for (const method of ['metaphone', 'cologne']) {
+    await page.selectOption('[data-testid="clusters-method"]', method);
+    assert.equal(await page.locator('[data-testid="clusters-radius"]').isVisible(), false, `${method}: no radius`);
+    const clusters = await find(method);
+    const ny = clusters.find((c) => c.values.includes('new york'));
+    assert.ok(ny, `${method}: a New York cluster: ${JSON.stringify(clusters)}`);
+    assert.deepEqual([...ny.values].sort(), ['NEW YORK', 'New York', 'New York ', 'new york'].sort(), method);
+    assert.equal(ny.to, 'New York', `${method}: merge to the most frequent value`);
+  }
+  // knn: radius 1 pairs "New York" with "New York " (one edit) and "Boston" with "boston".
+  await page.selectOption('[data-testid="clusters-method"]', 'knn');
+  assert.equal(await page.locator('[data-testid="clusters-radius"]').isVisible(), true, 'knn shows the radius');
+  assert.equal(await page.locator('[data-testid="clusters-ngram-size"]').isVisible(), false);
+  await page.fill('[data-testid="clusters-radius"]', '1');
+  await page.fill('[data-testid="clusters-blocking-size"]', '6');
+  let clusters = await find('knn radius 1');
+  assert.deepEqual(
+    clusters.map((c) => [c.key, c.values]),
+    [['New York', ['New York', 'New York ']], ['Boston', ['Boston', 'boston']]],
+  );
+  // Radius 2 also takes "new york" (two edits from "New York").
+  await page.fill('[data-testid="clusters-radius"]', '2');
+  clusters = await find('knn radius 2');
+  assert.deepEqual(clusters[0].values, ['New York', 'New York ', 'new york']);
+  // A blocking size longer than every value puts none in a block: no clusters.
+  await page.fill('[data-testid="clusters-blocking-size"]', '12');
+  clusters = await find('knn blocking 12');
+  assert.equal(clusters.length, 0);
+  // A negative radius is refused in the dialog, before any call.
+  await page.fill('[data-testid="clusters-radius"]', '-1');
+  await page.click('[data-testid="clusters-find"]');
+  assert.equal(await page.getAttribute('[data-testid="clusters-message"]', 'data-code'), 'InvalidInput');
+});
+
 test('recipe: download, then upload onto a fresh import (round trip)', { skip: SKIP_ALL }, async (t) => {
   const first = await importPeople('recipe');
   if (!(await tableHas('recipe')) || !(await tableHas('applyRecipe'))) {

@@ -1,5 +1,6 @@
-// The clustering dialog: `table.clusters({ column, method, ngramSize })` lists groups of values that
-// are likely the same thing; a person ticks the groups (and values) to merge, edits the "merge to"
+// The clustering dialog: `table.clusters({ column, method, ngramSize, radius, blockingNgramSize })`
+// lists groups of values that are likely the same thing (key collision methods, or knn: neighbours
+// within a Levenshtein radius); a person ticks the groups (and values) to merge, edits the "merge to"
 // value (default: the most frequent value of the group) and sends one `mass_edit`.
 // Only shown when the running package has `Table.clusters`.
 
@@ -23,9 +24,15 @@ export class ClusterDialog {
       { 'data-testid': 'clusters-method', 'aria-label': 'Method', onchange: () => this.syncMethod() },
       h('option', { value: 'fingerprint', text: 'fingerprint' }),
       h('option', { value: 'ngram', text: 'n-gram fingerprint' }),
+      h('option', { value: 'metaphone', text: 'Double Metaphone' }),
+      h('option', { value: 'cologne', text: 'Kölner Phonetik' }),
+      h('option', { value: 'knn', text: 'nearest neighbours (Levenshtein)' }),
     );
     this.ngramSize = h('input', { type: 'number', min: '1', max: '10', value: '2', 'data-testid': 'clusters-ngram-size', 'aria-label': 'n-gram size', class: 'small' });
     this.ngramBox = h('label', { class: 'inline' }, 'size ', this.ngramSize);
+    this.radius = h('input', { type: 'number', min: '0', step: 'any', value: '1', 'data-testid': 'clusters-radius', 'aria-label': 'radius', class: 'small' });
+    this.blockingSize = h('input', { type: 'number', min: '1', max: '32', value: '6', 'data-testid': 'clusters-blocking-size', 'aria-label': 'blocking n-gram size', class: 'small' });
+    this.knnBox = h('span', { class: 'inline' }, h('label', { class: 'inline' }, 'radius ', this.radius), h('label', { class: 'inline' }, 'blocking n-gram ', this.blockingSize));
     this.findButton = h('button', { type: 'button', 'data-testid': 'clusters-find', text: 'Find clusters', onclick: () => this.find() });
     this.list = h('div', { class: 'cluster-list', 'data-testid': 'clusters-list' });
     this.mergeButton = h('button', { type: 'button', 'data-testid': 'clusters-merge', text: 'Merge selected', disabled: true, onclick: () => this.merge() });
@@ -35,7 +42,7 @@ export class ClusterDialog {
       'div',
       { class: 'cluster-dialog', role: 'dialog', 'aria-label': 'Cluster and merge values', 'data-testid': 'clusters-dialog', hidden: true },
       h('div', { class: 'dialog-head' }, h('h3', { text: 'Cluster and merge values' }), this.closeButton),
-      h('div', { class: 'inline wrap' }, h('label', { class: 'inline' }, 'Column ', this.columnSelect), h('label', { class: 'inline' }, 'Method ', this.method), this.ngramBox, this.findButton),
+      h('div', { class: 'inline wrap' }, h('label', { class: 'inline' }, 'Column ', this.columnSelect), h('label', { class: 'inline' }, 'Method ', this.method), this.ngramBox, this.knnBox, this.findButton),
       this.list,
       h('div', { class: 'inline' }, this.mergeButton),
       this.message,
@@ -46,6 +53,7 @@ export class ClusterDialog {
 
   syncMethod() {
     this.ngramBox.hidden = this.method.value !== 'ngram';
+    this.knnBox.hidden = this.method.value !== 'knn';
   }
 
   setColumns(columns) {
@@ -86,6 +94,20 @@ export class ClusterDialog {
       }
       query.ngramSize = n;
     }
+    if (query.method === 'knn') {
+      const radius = Number(this.radius.value);
+      const blocking = Number(this.blockingSize.value);
+      if (this.radius.value.trim() === '' || !Number.isFinite(radius) || radius < 0) {
+        this.showMessage(`InvalidInput: radius must be a number >= 0: "${this.radius.value}"`, 'InvalidInput');
+        return;
+      }
+      if (!Number.isSafeInteger(blocking) || blocking < 1) {
+        this.showMessage(`InvalidInput: blocking n-gram size must be a whole number >= 1: "${this.blockingSize.value}"`, 'InvalidInput');
+        return;
+      }
+      query.radius = radius;
+      query.blockingNgramSize = blocking;
+    }
     this.showMessage('Finding clusters…');
     const clusters = await this.onFind(query, this.message);
     if (!clusters) return; // rejected: the message shows code and text
@@ -99,7 +121,7 @@ export class ClusterDialog {
     this.list.replaceChildren(
       ...clusters.map((cluster, i) => {
         const values = [...(cluster.values ?? [])];
-        const top = values.reduce((best, v) => (best === null || v.count > best.count ? v : best), null);
+        const top = values[0] ?? null; // the suggested new value: values come most frequent first
         const pick = h('input', { type: 'checkbox', 'data-testid': 'cluster-select', 'aria-label': `merge cluster ${cluster.key}` });
         pick.checked = true;
         const to = h('input', { type: 'text', 'data-testid': 'cluster-to', 'aria-label': 'merge to', value: top ? String(top.value ?? '') : '' });

@@ -1,57 +1,97 @@
 //! Values clustering (COMMANDS.md, `table.clusters`): groups of distinct values of a column that are
-//! likely the same thing, by OpenRefine fingerprint keying (key collision: values whose keys are
-//! equal form a cluster). Read-only; a person picks a cluster and sends a `mass_edit`.
+//! likely the same thing. Read-only; a person picks a cluster and sends a `mass_edit`.
 //!
-//! Keys (OpenRefine's `FingerprintKeyer` and `NGramFingerprintKeyer`):
+//! DuckDB only counts the distinct values (one `GROUP BY`); the methods run in Rust over them
+//! ([`crate::keyer`], each exactly as its source), so the same keys come out natively and in the
+//! browser. Clusters are ordered as OpenRefine orders them: most distinct values first, then most
+//! rows, then by key; each cluster's values most frequent first (ties in UTF-16 order, as
+//! OpenRefine's sorted maps). A cluster's suggested new value, as OpenRefine's dialog suggests it,
+//! is its most frequent value: `values[0]`.
 //!
-//! - `fingerprint`: trim, lowercase, remove accents, remove punctuation and control characters,
-//!   split on whitespace, sort and dedupe the tokens, join them with one space.
-//!   `" DURAND, Éric"` -> `durand eric`.
-//! - `ngram` (size n, default 2): lowercase, remove accents, remove punctuation, control
-//!   characters and whitespace, take the character n-grams, sort and dedupe them, join them without
-//!   separator. A value shorter than n keeps its whole text as its key.
-//!
-//! Lowercasing and accent removal run in DuckDB (`lower`, `strip_accents`: core functions, so the
-//! same in DuckDB-WASM, which has no extensions) once per distinct value; the rest runs in Rust.
-//! "Punctuation" here is every character that is not a letter, digit or whitespace (so symbols and
-//! emoji go too). Values whose key is empty (only punctuation) are not clustered.
+//! Each method has a limit on the distinct values it takes ([`ClusterMethod::max_distinct_values`],
+//! from the clusters benchmark, README "Benchmark"); a column with more is refused with
+//! [`Error::InvalidCommand`] before any keying.
 
-use std::collections::{BTreeSet, HashMap};
+use std::cmp::Ordering;
 
 use arrow_array::RecordBatch;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::command::find_column;
+use crate::keyer::{self, fingerprint, knn, ngram, phonetic};
 use crate::sql::{self};
 use crate::{Engine, Error, Result, Store, Workspace, values};
 
-/// Largest accepted `ngramSize`.
+/// Largest accepted `ngramSize` and `blockingNgramSize`.
 pub const MAX_NGRAM_SIZE: u32 = 32;
 
-/// The keying method.
+/// OpenRefine's default `blocking-ngram-size` for kNN.
+pub const DEFAULT_BLOCKING_NGRAM_SIZE: u32 = 6;
+
+/// The clustering method, each named after its source.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClusterMethod {
-    /// Token fingerprint.
+    /// Key collision on OpenRefine 3.10 `FingerprintKeyer` keys ([`fingerprint::fingerprint`]).
     #[default]
     Fingerprint,
-    /// Character n-gram fingerprint.
+    /// Key collision on OpenRefine 3.10 `NGramFingerprintKeyer` keys ([`ngram::ngram_fingerprint`]).
     Ngram,
+    /// Key collision on Double Metaphone primary codes per token ([`phonetic::metaphone`]).
+    Metaphone,
+    /// Key collision on Kölner Phonetik codes per token ([`phonetic::cologne`]).
+    Cologne,
+    /// OpenRefine 3.10 `kNNClusterer`: neighbours within `radius`, n-gram blocking
+    /// ([`knn::knn_clusters`]).
+    Knn,
 }
 
-/// Options of `table.clusters({ column, method, ngramSize })`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+impl ClusterMethod {
+    /// The most distinct values this method clusters, from the clusters benchmark (1M rows, medians
+    /// of 3, native; the browser is ~2-3x slower): key collision stays under ~2 s at this size, kNN
+    /// (pairs within blocks grow faster than the values) under ~5 s.
+    #[must_use]
+    pub const fn max_distinct_values(self) -> u64 {
+        match self {
+            Self::Fingerprint | Self::Ngram | Self::Metaphone | Self::Cologne => 1_000_000,
+            Self::Knn => 100_000,
+        }
+    }
+}
+
+/// The distance of kNN clustering.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterDistance {
+    /// Levenshtein edit distance over UTF-16 code units (OpenRefine's `levenshtein`).
+    #[default]
+    Levenshtein,
+}
+
+/// Options of `table.clusters({ column, method, ngramSize, distance, radius, blockingNgramSize })`.
+/// An option another method uses is refused (`InvalidCommand`), as are unknown fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClusterOptions {
     /// Column name.
     pub column: String,
-    /// Keying method (default `fingerprint`).
+    /// Method (default `fingerprint`).
     #[serde(default)]
     pub method: ClusterMethod,
     /// n-gram size for `ngram`, 1..=[`MAX_NGRAM_SIZE`] (default 2).
     #[serde(default)]
     pub ngram_size: Option<u32>,
+    /// Distance for `knn` (default and only: `levenshtein`).
+    #[serde(default)]
+    pub distance: Option<ClusterDistance>,
+    /// Largest distance between neighbours for `knn`, finite and >= 0 (default 1).
+    #[serde(default)]
+    pub radius: Option<f64>,
+    /// Blocking n-gram size for `knn`, 1..=[`MAX_NGRAM_SIZE`] (default
+    /// [`DEFAULT_BLOCKING_NGRAM_SIZE`]).
+    #[serde(default)]
+    pub blocking_ngram_size: Option<u32>,
 }
 
 /// One distinct value of a cluster and how many rows hold it.
@@ -63,66 +103,134 @@ pub struct ClusterValue {
     pub count: u64,
 }
 
-/// A group of distinct values sharing a key.
+/// A group of distinct values likely the same thing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cluster {
-    /// The shared key.
+    /// The shared key (key collision), or for `knn` the value whose neighbours these are (the first
+    /// of them in UTF-16 order).
     pub key: String,
-    /// Its values, most frequent first (ties by value).
+    /// Its values, most frequent first (ties in UTF-16 order); `values[0]` is the suggested new
+    /// value.
     pub values: Vec<ClusterValue>,
 }
 
-/// `value` after `lower` and `strip_accents`: drops what is not a letter, digit or whitespace.
-fn clean(lowered: &str, keep_whitespace: bool) -> String {
-    lowered
-        .chars()
-        .filter(|c| c.is_alphanumeric() || (keep_whitespace && c.is_whitespace()))
-        .collect()
-}
-
-/// The fingerprint key of a value already lowercased and stripped of accents.
-#[must_use]
-pub fn fingerprint_key(lowered: &str) -> String {
-    let cleaned = clean(lowered, true);
-    let tokens: BTreeSet<&str> = cleaned.split_whitespace().collect();
-    tokens.into_iter().collect::<Vec<_>>().join(" ")
-}
-
-/// The n-gram fingerprint key of a value already lowercased and stripped of accents.
-#[must_use]
-pub fn ngram_key(lowered: &str, n: usize) -> String {
-    let chars: Vec<char> = clean(lowered, false).chars().collect();
-    if chars.len() <= n {
-        return chars.into_iter().collect();
+/// A size option: `given` or `default`, within 1..=[`MAX_NGRAM_SIZE`].
+fn size_option(name: &str, given: Option<u32>, default: u32) -> Result<usize> {
+    let n = given.unwrap_or(default);
+    if (1..=MAX_NGRAM_SIZE).contains(&n) {
+        Ok(n as usize)
+    } else {
+        Err(Error::InvalidCommand(format!(
+            "{name} must be 1..={MAX_NGRAM_SIZE}, got {n}"
+        )))
     }
-    let grams: BTreeSet<String> = chars.windows(n).map(|w| w.iter().collect()).collect();
-    grams.into_iter().collect()
+}
+
+/// Refuses the options `method` does not use.
+fn check_applicable(options: &ClusterOptions) -> Result<()> {
+    let knn = options.method == ClusterMethod::Knn;
+    let misplaced = [
+        ("ngramSize", options.ngram_size.is_some() && options.method != ClusterMethod::Ngram),
+        ("distance", options.distance.is_some() && !knn),
+        ("radius", options.radius.is_some() && !knn),
+        ("blockingNgramSize", options.blocking_ngram_size.is_some() && !knn),
+    ];
+    match misplaced.iter().find(|(_, bad)| *bad) {
+        Some((name, _)) => Err(Error::InvalidCommand(format!(
+            "{name} does not apply to method {:?}",
+            options.method
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Orders clusters of `(key, value indices)` over `distinct` as the module docs say.
+fn into_clusters(distinct: &[(String, u64)], groups: Vec<(String, Vec<usize>)>) -> Vec<Cluster> {
+    let by_count = |a: &ClusterValue, b: &ClusterValue| -> Ordering {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| keyer::java_cmp(&a.value, &b.value))
+    };
+    let mut clusters: Vec<(u64, Cluster)> = groups
+        .into_iter()
+        .map(|(key, ix)| {
+            let mut values: Vec<ClusterValue> = ix
+                .into_iter()
+                .map(|i| ClusterValue {
+                    value: distinct[i].0.clone(),
+                    count: distinct[i].1,
+                })
+                .collect();
+            values.sort_by(by_count);
+            (values.iter().map(|v| v.count).sum(), Cluster { key, values })
+        })
+        .collect();
+    clusters.sort_by(|(ra, a), (rb, b)| {
+        b.values
+            .len()
+            .cmp(&a.values.len())
+            .then_with(|| rb.cmp(ra))
+            .then_with(|| keyer::java_cmp(&a.key, &b.key))
+    });
+    clusters.into_iter().map(|(_, c)| c).collect()
 }
 
 impl<E: Engine, S: Store> Workspace<E, S> {
-    /// Clusters of the distinct non-NULL values of a column (see the module docs): only groups of
-    /// two or more distinct values, largest first (by rows, then by distinct values, then key).
+    /// Clusters of the distinct non-NULL values of a column (cast to text) by `options.method`
+    /// (see the module docs): only groups of two or more distinct values.
     ///
-    /// Errors: [`Error::NotFound`] (table, column), [`Error::InvalidCommand`] (bad `ngramSize`),
+    /// Errors: [`Error::NotFound`] (table, column), [`Error::InvalidCommand`] (a size or radius out
+    /// of range, an option of another method, more distinct values than the method's limit),
     /// [`Error::Engine`].
     pub async fn clusters(&self, table_id: u32, options: &ClusterOptions) -> Result<Vec<Cluster>> {
-        let n = options.ngram_size.unwrap_or(2);
-        if !(1..=MAX_NGRAM_SIZE).contains(&n) {
+        check_applicable(options)?;
+        let n = size_option("ngramSize", options.ngram_size, 2)?;
+        let blocking = size_option(
+            "blockingNgramSize",
+            options.blocking_ngram_size,
+            DEFAULT_BLOCKING_NGRAM_SIZE,
+        )?;
+        let radius = options.radius.unwrap_or(1.0);
+        if !(radius.is_finite() && radius >= 0.0) {
             return Err(Error::InvalidCommand(format!(
-                "ngramSize must be 1..={MAX_NGRAM_SIZE}, got {n}"
+                "radius must be a finite number >= 0, got {radius}"
             )));
         }
-        let n = n as usize;
+        let distinct = self.distinct_values(table_id, options).await?;
+        let texts: Vec<&str> = distinct.iter().map(|(v, _)| v.as_str()).collect();
+        let groups = match options.method {
+            ClusterMethod::Fingerprint => keyer::key_collision(&texts, fingerprint::fingerprint),
+            ClusterMethod::Ngram => keyer::key_collision(&texts, |v| ngram::ngram_fingerprint(v, n)),
+            ClusterMethod::Metaphone => keyer::key_collision(&texts, phonetic::metaphone),
+            ClusterMethod::Cologne => keyer::key_collision(&texts, phonetic::cologne),
+            ClusterMethod::Knn => knn::knn_clusters(&texts, radius, blocking)
+                .into_iter()
+                .map(|ix| {
+                    let center = ix.iter().map(|&i| texts[i]).min_by(|a, b| keyer::java_cmp(a, b));
+                    (center.unwrap_or_default().to_string(), ix)
+                })
+                .collect(),
+        };
+        Ok(into_clusters(&distinct, groups))
+    }
+
+    /// The distinct non-NULL values of the column as text with their row counts, read in chunks;
+    /// [`Error::InvalidCommand`] beyond the method's limit.
+    async fn distinct_values(
+        &self,
+        table_id: u32,
+        options: &ClusterOptions,
+    ) -> Result<Vec<(String, u64)>> {
         let mut st = self.lock().await?;
         let entry = st.entry(table_id)?.clone();
         let column = find_column(entry.schema(), &options.column)?.clone();
         self.ensure_loaded(&mut st, table_id).await?;
         let temp = st.temp("clusters");
         let physical = sql::ident(&sql::column_name(column.id));
-        // Distinct values with counts, numbered so they can be read in bounded chunks.
+        // Numbered so they can be read in bounded chunks.
         self.engine
             .execute(&format!(
-                "CREATE TABLE {} AS SELECT row_number() OVER () AS _dl_i, v, strip_accents(lower(v)) AS k, n \
+                "CREATE TABLE {} AS SELECT row_number() OVER () AS _dl_i, v, n \
                  FROM (SELECT CAST({physical} AS VARCHAR) AS v, count(*) AS n FROM {} \
                  WHERE {physical} IS NOT NULL GROUP BY 1)",
                 sql::ident(&temp),
@@ -130,59 +238,47 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             ))
             .await?;
         let read = async {
+            let total = self
+                .engine
+                .query(&format!("SELECT count(*) FROM {}", sql::ident(&temp)))
+                .await?;
+            let total = values::rows(&total)?
+                .first()
+                .and_then(|r| r[0].as_u64())
+                .unwrap_or(0);
+            let limit = options.method.max_distinct_values();
+            if total > limit {
+                return Err(Error::InvalidCommand(format!(
+                    "clusters: column {:?} has {total} distinct values, over the limit of {limit} \
+                     for method {:?}; narrow the work first (e.g. delete or filter out rows in a \
+                     copy of the table, or cluster a column with fewer distinct values)",
+                    options.column, options.method
+                )));
+            }
             let chunk = self.chunk_row_count.max(1);
-            let mut groups: HashMap<String, Vec<ClusterValue>> = HashMap::new();
+            let mut distinct = Vec::with_capacity(total as usize);
             let mut lo = 0_u64;
-            loop {
+            while lo < total {
                 let batches = self
                     .engine
                     .query(&format!(
-                        "SELECT v, k, CAST(n AS BIGINT) FROM {} WHERE _dl_i > {lo} AND _dl_i <= {}",
+                        "SELECT v, CAST(n AS BIGINT) FROM {} WHERE _dl_i > {lo} AND _dl_i <= {}",
                         sql::ident(&temp),
                         lo + chunk
                     ))
                     .await?;
-                let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
                 for row in values::rows(&batches)? {
-                    let (Value::String(value), Value::String(lowered)) = (&row[0], &row[1]) else {
-                        continue;
-                    };
-                    let key = match options.method {
-                        ClusterMethod::Fingerprint => fingerprint_key(lowered),
-                        ClusterMethod::Ngram => ngram_key(lowered, n),
-                    };
-                    if key.is_empty() {
-                        continue;
+                    if let Value::String(value) = &row[0] {
+                        distinct.push((value.clone(), row[1].as_u64().unwrap_or(0)));
                     }
-                    groups.entry(key).or_default().push(ClusterValue {
-                        value: value.clone(),
-                        count: row[2].as_u64().unwrap_or(0),
-                    });
-                }
-                if (rows as u64) < chunk {
-                    break;
                 }
                 lo += chunk;
             }
-            Ok::<_, Error>(groups)
+            Ok::<_, Error>(distinct)
         }
         .await;
         self.drop_tables(std::slice::from_ref(&temp)).await;
-        let mut clusters: Vec<(u64, Cluster)> = read?
-            .into_iter()
-            .filter(|(_, v)| v.len() >= 2)
-            .map(|(key, mut values)| {
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                let total = values.iter().map(|v| v.count).sum();
-                (total, Cluster { key, values })
-            })
-            .collect();
-        clusters.sort_by(|(ta, a), (tb, b)| {
-            tb.cmp(ta)
-                .then_with(|| b.values.len().cmp(&a.values.len()))
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        Ok(clusters.into_iter().map(|(_, c)| c).collect())
+        read
     }
 }
 
@@ -191,19 +287,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprint_keys() {
-        // Inputs as DuckDB's lower + strip_accents hand them over.
-        assert_eq!(fingerprint_key(" durand, eric"), "durand eric");
-        assert_eq!(fingerprint_key("eric durand"), "durand eric");
-        assert_eq!(fingerprint_key("a b a\u{a0}c\t"), "a b c");
-        assert_eq!(fingerprint_key("--"), "");
+    fn options_decode_and_check() {
+        let o: ClusterOptions = serde_json::from_value(serde_json::json!({
+            "column": "c", "method": "knn", "distance": "levenshtein", "radius": 2.5,
+            "blockingNgramSize": 3
+        }))
+        .expect("knn options");
+        assert_eq!(o.radius, Some(2.5));
+        assert!(check_applicable(&o).is_ok());
+        for bad in [
+            serde_json::json!({ "column": "c", "threshold": 1 }),
+            serde_json::json!({ "column": "c", "method": "soundex" }),
+            serde_json::json!({ "column": "c", "method": "knn", "distance": "jaro" }),
+        ] {
+            assert!(serde_json::from_value::<ClusterOptions>(bad.clone()).is_err(), "{bad}");
+        }
+        let misplaced: ClusterOptions =
+            serde_json::from_value(serde_json::json!({ "column": "c", "radius": 1 })).expect("decode");
+        assert!(check_applicable(&misplaced).is_err());
+        assert!(size_option("ngramSize", Some(0), 2).is_err());
+        assert_eq!(size_option("ngramSize", None, 2).expect("default"), 2);
     }
 
     #[test]
-    fn ngram_keys() {
-        assert_eq!(ngram_key("paris", 2), "arispari");
-        assert_eq!(ngram_key("pa ris!", 2), "arispari");
-        assert_eq!(ngram_key("ab", 3), "ab");
-        assert_eq!(ngram_key("aaa", 1), "a");
+    fn clusters_ordered_as_openrefine() {
+        let distinct: Vec<(String, u64)> = [("a", 1), ("b", 5), ("c", 2), ("d", 2), ("e", 9), ("f", 1)]
+            .iter()
+            .map(|(v, n)| ((*v).to_string(), *n))
+            .collect();
+        let got = into_clusters(
+            &distinct,
+            vec![
+                ("k1".into(), vec![4, 5]),
+                ("k2".into(), vec![0, 1, 2]),
+                ("k3".into(), vec![2, 3]),
+            ],
+        );
+        let keys: Vec<&str> = got.iter().map(|c| c.key.as_str()).collect();
+        // Most distinct values first, then most rows (10 before 4).
+        assert_eq!(keys, ["k2", "k1", "k3"]);
+        let values: Vec<&str> = got[0].values.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["b", "c", "a"]);
+        let tie: Vec<&str> = got[2].values.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(tie, ["c", "d"], "ties in value order");
     }
 }

@@ -33,6 +33,7 @@ mod diff;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod keyer;
 pub mod manifest;
 pub mod memory_store;
 pub mod model;

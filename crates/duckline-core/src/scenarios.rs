@@ -2518,6 +2518,7 @@ pub async fn clusters_fingerprint_and_ngram<H: Harness>(h: &H) {
         column: column.into(),
         method,
         ngram_size,
+        ..ClusterOptions::default()
     };
     let got = ws
         .clusters(t, &options("name", ClusterMethod::Fingerprint, None))
@@ -2735,7 +2736,7 @@ pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
 #[macro_export]
 macro_rules! scenario_tests {
     (native: $harness:expr) => {
-        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything reopen_first_page_preview diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram odd_names_and_long_values time_zone_timestamps);
+        $crate::scenario_tests!(@native $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything reopen_first_page_preview diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram odd_names_and_long_values time_zone_timestamps clusters_every_method);
     };
     (@native $harness:expr; $($name:ident)*) => {
         $(
@@ -2747,7 +2748,7 @@ macro_rules! scenario_tests {
         )*
     };
     (browser: $harness:expr) => {
-        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything reopen_first_page_preview diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram odd_names_and_long_values time_zone_timestamps);
+        $crate::scenario_tests!(@browser $harness; import_and_pages commands_undo_redo stepless_commands redo_branch_discard bytes_written_are_the_files_written reopen_restores_everything reopen_first_page_preview diff_counts_and_pages bad_input_changes_nothing flights_main_job faults_leave_the_last_committed_state stack_and_join compare_tables export_csv_and_parquet recipe_round_trip_and_bad_recipes clusters_fingerprint_and_ngram odd_names_and_long_values time_zone_timestamps clusters_every_method);
     };
     (@browser $harness:expr; $($name:ident)*) => {
         $(
@@ -2758,4 +2759,138 @@ macro_rules! scenario_tests {
             }
         )*
     };
+}
+
+// ---- Issue 12: clustering methods -------------------------------------------------------------
+
+/// Spellings for every clustering method: OpenRefine's folds (Æ, Ø, ß, ©, ligatures), symbols that
+/// stay, phonetic twins, one-edit neighbours.
+pub const CLUSTER_METHODS_CSV: &str = "name\n\
+ÆØ Hansen\naeoe hansen\n\"Hansen, Æø\"\n©ß\ncss\nﬁsh\nfish\nfish\nFish\n$5 + 1\n5 + 1\n\
+Müller\nMueller\nSmith\nSmyth\nNA\n";
+
+/// `clusters` by every method through DuckDB: OpenRefine-exact fingerprint keys and order, n-gram,
+/// Double Metaphone, Kölner Phonetik, kNN with radius and blocking, option errors, the limit.
+pub async fn clusters_every_method<H: Harness>(h: &H) {
+    use crate::clusters::{ClusterMethod, ClusterOptions};
+    let ws = open(h).await;
+    let t = import_fixture::<H>(&ws, "methods", CLUSTER_METHODS_CSV).await;
+    let before = snapshot(&ws, t, 100).await;
+    let stored = files(&h.store().await).await;
+    let run = |options: Value| {
+        let ws = &ws;
+        async move {
+            let options: ClusterOptions = serde_json::from_value(options).expect("options");
+            ws.clusters(t, &options).await
+        }
+    };
+    // Value sets of the clusters, each sorted, for the methods whose keys are codes.
+    let groups = |clusters: &[crate::clusters::Cluster]| {
+        let mut groups: Vec<Vec<String>> = clusters
+            .iter()
+            .map(|c| {
+                let mut v: Vec<String> = c.values.iter().map(|v| v.value.clone()).collect();
+                v.sort();
+                v
+            })
+            .collect();
+        groups.sort();
+        groups
+    };
+    let fingerprint = run(json!({ "column": "name" })).await.expect("fingerprint");
+    assert_eq!(
+        serde_json::to_value(&fingerprint).unwrap(),
+        json!([
+            {"key": "fish", "values": [
+                {"value": "fish", "count": 2}, {"value": "Fish", "count": 1},
+                {"value": "ﬁsh", "count": 1}]},
+            {"key": "aeoe hansen", "values": [
+                {"value": "Hansen, Æø", "count": 1}, {"value": "aeoe hansen", "count": 1},
+                {"value": "ÆØ Hansen", "count": 1}]},
+            {"key": "css", "values": [{"value": "css", "count": 1}, {"value": "©ß", "count": 1}]}
+        ]),
+        "\"$5 + 1\" keeps its symbols: not \"5 + 1\""
+    );
+    let ngram = run(json!({ "column": "name", "method": "ngram" })).await.expect("ngram");
+    assert_eq!(
+        groups(&ngram),
+        [
+            vec!["Fish", "fish", "ﬁsh"],
+            vec!["aeoe hansen", "ÆØ Hansen"],
+            vec!["css", "©ß"]
+        ]
+    );
+    assert_eq!(ngram[0].key, "fiissh");
+    let phonetic_groups = [
+        vec!["$5 + 1", "5 + 1"],
+        vec!["Fish", "fish", "ﬁsh"],
+        vec!["Hansen, Æø", "aeoe hansen", "ÆØ Hansen"],
+        vec!["Mueller", "Müller"],
+        vec!["Smith", "Smyth"],
+        vec!["css", "©ß"],
+    ];
+    for method in ["metaphone", "cologne"] {
+        let got = run(json!({ "column": "name", "method": method })).await.expect(method);
+        assert_eq!(groups(&got), phonetic_groups, "{method}");
+    }
+    let smith = run(json!({ "column": "name", "method": "metaphone" })).await.expect("metaphone");
+    assert!(smith.iter().any(|c| c.key == "SM0" && c.values.len() == 2));
+    let cologne = run(json!({ "column": "name", "method": "cologne" })).await.expect("cologne");
+    assert!(cologne.iter().any(|c| c.key == "657" && c.values.len() == 2));
+    // kNN: defaults (radius 1, blocking 6) find nothing here, every value shorter than 6 or far off.
+    let knn = run(json!({ "column": "name", "method": "knn" })).await.expect("knn");
+    assert!(knn.is_empty(), "{knn:?}");
+    let knn = run(json!({ "column": "name", "method": "knn", "distance": "levenshtein",
+        "radius": 1, "blockingNgramSize": 2 }))
+    .await
+    .expect("knn blocking 2");
+    assert_eq!(
+        serde_json::to_value(&knn).unwrap(),
+        json!([
+            {"key": "Fish", "values": [{"value": "fish", "count": 2}, {"value": "Fish", "count": 1}]},
+            {"key": "$5 + 1", "values": [{"value": "$5 + 1", "count": 1}, {"value": "5 + 1", "count": 1}]},
+            {"key": "Smith", "values": [{"value": "Smith", "count": 1}, {"value": "Smyth", "count": 1}]}
+        ])
+    );
+    let wide = run(json!({ "column": "name", "method": "knn", "radius": 2, "blockingNgramSize": 2 }))
+        .await
+        .expect("knn radius 2");
+    assert!(wide.iter().any(|c| groups(std::slice::from_ref(c)) == [vec!["Mueller", "Müller"]]));
+    for bad in [
+        json!({ "column": "name", "radius": 1 }),
+        json!({ "column": "name", "method": "ngram", "blockingNgramSize": 2 }),
+        json!({ "column": "name", "method": "knn", "ngramSize": 2 }),
+        json!({ "column": "name", "method": "knn", "radius": -1 }),
+        json!({ "column": "name", "method": "knn", "blockingNgramSize": 0 }),
+    ] {
+        assert_eq!(
+            run(bad.clone()).await.unwrap_err().code(),
+            ErrorCode::InvalidCommand,
+            "{bad}"
+        );
+    }
+    assert_eq!(snapshot(&ws, t, 100).await, before, "read-only");
+    assert_eq!(files(&h.store().await).await, stored);
+
+    // One distinct value over kNN's limit: refused before any keying, naming the limit.
+    let limit = ClusterMethod::Knn.max_distinct_values();
+    let mut many = String::from("v\n");
+    for i in 0..=limit {
+        writeln!(many, "v{i}").unwrap();
+    }
+    let big = import_fixture::<H>(&ws, "many", &many).await;
+    let options = ClusterOptions {
+        column: "v".into(),
+        method: ClusterMethod::Knn,
+        ..ClusterOptions::default()
+    };
+    let err = ws.clusters(big, &options).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidCommand);
+    let message = err.to_string();
+    assert!(message.contains(&limit.to_string()) && message.contains("narrow"), "{message}");
+    let fingerprint = ClusterOptions {
+        column: "v".into(),
+        ..ClusterOptions::default()
+    };
+    assert!(ws.clusters(big, &fingerprint).await.expect("under its limit").is_empty());
 }

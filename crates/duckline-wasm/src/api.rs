@@ -80,7 +80,8 @@ export interface JoinOptions { left: string; right: string; on: string[]; how: "
 export interface StorageInfo { files: number; bytes: number; usageBytes: number; quotaBytes: number }
 export interface MemoryInfo { duckdbBytes: number; tables: { name: string; bytes: number }[] }
 export interface Recipe { version: 1; steps: Command[] }
-export interface ClusterOptions { column: string; method?: "fingerprint" | "ngram"; ngramSize?: number }
+export interface ClusterOptions { column: string; method?: "fingerprint" | "ngram" | "metaphone" | "cologne" | "knn"; ngramSize?: number; distance?: "levenshtein"; radius?: number; blockingNgramSize?: number }
+/** `key`: the shared key, or for knn the first value in UTF-16 order; `values` most frequent first, `values[0]` the suggested new value. */
 export interface Cluster { key: string; values: { value: string; count: number }[] }
 "#;
 
