@@ -74,9 +74,10 @@ bench-ops: setup pkg
 
 ## Every clustering method over a seeded 1M-row column with 50,000 and 300,000 distinct values,
 ## native, median of 3 (issue 12; the figures behind ClusterMethod::max_distinct_values). Not part
-## of `make test`. The wasm-test profile is release without LTO: a much cheaper build.
+## of `make test`. The dev profile at opt-level 3: it reuses the test build's dependencies (already
+## optimised) instead of a release build of arrow and parquet.
 bench-clusters:
-	cargo run -p duckline-core --example clusters_bench --profile wasm-test
+	CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo run -p duckline-core --example clusters_bench
 
 clean:
 	rm -rf target pkg www/dist $(WASM_CRATE)/vendor $(WASM_CRATE)/js/duckdb_glue.js

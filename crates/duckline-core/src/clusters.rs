@@ -14,7 +14,6 @@
 
 use std::cmp::Ordering;
 
-use arrow_array::RecordBatch;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
