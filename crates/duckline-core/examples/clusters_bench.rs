@@ -30,8 +30,26 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Anna", "Bernd", "Carla", "Dieter", "Élise", "François", "Greta", "Hans", "Inès", "Jürgen",
-    "Karin", "Lukas", "Marie", "Nils", "Olga", "Peter", "Quentin", "Renée", "Søren", "Thomas",
+    "Anna",
+    "Bernd",
+    "Carla",
+    "Dieter",
+    "Élise",
+    "François",
+    "Greta",
+    "Hans",
+    "Inès",
+    "Jürgen",
+    "Karin",
+    "Lukas",
+    "Marie",
+    "Nils",
+    "Olga",
+    "Peter",
+    "Quentin",
+    "Renée",
+    "Søren",
+    "Thomas",
 ];
 const SYLLABLES: &[&str] = &[
     "ber", "mann", "schm", "idt", "mül", "ler", "wa", "gner", "ko", "wal", "ski", "du", "rand",
@@ -91,12 +109,24 @@ fn median(mut d: Vec<Duration>) -> Duration {
 
 fn main() {
     let methods: [(&str, &dyn Fn(&[&str]) -> usize); 6] = [
-        ("fingerprint", &|v| keyer::key_collision(v, fingerprint::fingerprint).len()),
-        ("ngram (2)", &|v| keyer::key_collision(v, |s| ngram::ngram_fingerprint(s, 2)).len()),
-        ("metaphone", &|v| keyer::key_collision(v, phonetic::metaphone).len()),
-        ("cologne", &|v| keyer::key_collision(v, phonetic::cologne).len()),
-        ("knn (r 1, block 6)", &|v| knn::knn_clusters(v, 1.0, 6).len()),
-        ("knn (r 2, block 4)", &|v| knn::knn_clusters(v, 2.0, 4).len()),
+        ("fingerprint", &|v| {
+            keyer::key_collision(v, fingerprint::fingerprint).len()
+        }),
+        ("ngram (2)", &|v| {
+            keyer::key_collision(v, |s| ngram::ngram_fingerprint(s, 2)).len()
+        }),
+        ("metaphone", &|v| {
+            keyer::key_collision(v, phonetic::metaphone).len()
+        }),
+        ("cologne", &|v| {
+            keyer::key_collision(v, phonetic::cologne).len()
+        }),
+        ("knn (r 1, block 6)", &|v| {
+            knn::knn_clusters(v, 1.0, 6).len()
+        }),
+        ("knn (r 2, block 4)", &|v| {
+            knn::knn_clusters(v, 2.0, 4).len()
+        }),
     ];
     println!("| distinct | method | median of {RUNS} | clusters |");
     println!("| ---: | --- | ---: | ---: |");
@@ -111,7 +141,10 @@ fn main() {
                 found = method(&texts);
                 times.push(start.elapsed());
             }
-            println!("| {distinct} | {label} | {:.2} s | {found} |", median(times).as_secs_f64());
+            println!(
+                "| {distinct} | {label} | {:.2} s | {found} |",
+                median(times).as_secs_f64()
+            );
         }
     }
 }

@@ -129,10 +129,16 @@ fn size_option(name: &str, given: Option<u32>, default: u32) -> Result<usize> {
 fn check_applicable(options: &ClusterOptions) -> Result<()> {
     let knn = options.method == ClusterMethod::Knn;
     let misplaced = [
-        ("ngramSize", options.ngram_size.is_some() && options.method != ClusterMethod::Ngram),
+        (
+            "ngramSize",
+            options.ngram_size.is_some() && options.method != ClusterMethod::Ngram,
+        ),
         ("distance", options.distance.is_some() && !knn),
         ("radius", options.radius.is_some() && !knn),
-        ("blockingNgramSize", options.blocking_ngram_size.is_some() && !knn),
+        (
+            "blockingNgramSize",
+            options.blocking_ngram_size.is_some() && !knn,
+        ),
     ];
     match misplaced.iter().find(|(_, bad)| *bad) {
         Some((name, _)) => Err(Error::InvalidCommand(format!(
@@ -161,7 +167,10 @@ fn into_clusters(distinct: &[(String, u64)], groups: Vec<(String, Vec<usize>)>) 
                 })
                 .collect();
             values.sort_by(by_count);
-            (values.iter().map(|v| v.count).sum(), Cluster { key, values })
+            (
+                values.iter().map(|v| v.count).sum(),
+                Cluster { key, values },
+            )
         })
         .collect();
     clusters.sort_by(|(ra, a), (rb, b)| {
@@ -199,13 +208,18 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let texts: Vec<&str> = distinct.iter().map(|(v, _)| v.as_str()).collect();
         let groups = match options.method {
             ClusterMethod::Fingerprint => keyer::key_collision(&texts, fingerprint::fingerprint),
-            ClusterMethod::Ngram => keyer::key_collision(&texts, |v| ngram::ngram_fingerprint(v, n)),
+            ClusterMethod::Ngram => {
+                keyer::key_collision(&texts, |v| ngram::ngram_fingerprint(v, n))
+            }
             ClusterMethod::Metaphone => keyer::key_collision(&texts, phonetic::metaphone),
             ClusterMethod::Cologne => keyer::key_collision(&texts, phonetic::cologne),
             ClusterMethod::Knn => knn::knn_clusters(&texts, radius, blocking)
                 .into_iter()
                 .map(|ix| {
-                    let center = ix.iter().map(|&i| texts[i]).min_by(|a, b| keyer::java_cmp(a, b));
+                    let center = ix
+                        .iter()
+                        .map(|&i| texts[i])
+                        .min_by(|a, b| keyer::java_cmp(a, b));
                     (center.unwrap_or_default().to_string(), ix)
                 })
                 .collect(),
@@ -299,10 +313,14 @@ mod tests {
             serde_json::json!({ "column": "c", "method": "soundex" }),
             serde_json::json!({ "column": "c", "method": "knn", "distance": "jaro" }),
         ] {
-            assert!(serde_json::from_value::<ClusterOptions>(bad.clone()).is_err(), "{bad}");
+            assert!(
+                serde_json::from_value::<ClusterOptions>(bad.clone()).is_err(),
+                "{bad}"
+            );
         }
         let misplaced: ClusterOptions =
-            serde_json::from_value(serde_json::json!({ "column": "c", "radius": 1 })).expect("decode");
+            serde_json::from_value(serde_json::json!({ "column": "c", "radius": 1 }))
+                .expect("decode");
         assert!(check_applicable(&misplaced).is_err());
         assert!(size_option("ngramSize", Some(0), 2).is_err());
         assert_eq!(size_option("ngramSize", None, 2).expect("default"), 2);
@@ -310,10 +328,11 @@ mod tests {
 
     #[test]
     fn clusters_ordered_as_openrefine() {
-        let distinct: Vec<(String, u64)> = [("a", 1), ("b", 5), ("c", 2), ("d", 2), ("e", 9), ("f", 1)]
-            .iter()
-            .map(|(v, n)| ((*v).to_string(), *n))
-            .collect();
+        let distinct: Vec<(String, u64)> =
+            [("a", 1), ("b", 5), ("c", 2), ("d", 2), ("e", 9), ("f", 1)]
+                .iter()
+                .map(|(v, n)| ((*v).to_string(), *n))
+                .collect();
         let got = into_clusters(
             &distinct,
             vec![

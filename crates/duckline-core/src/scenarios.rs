@@ -2811,7 +2811,9 @@ pub async fn clusters_every_method<H: Harness>(h: &H) {
         ]),
         "\"$5 + 1\" keeps its symbols: not \"5 + 1\""
     );
-    let ngram = run(json!({ "column": "name", "method": "ngram" })).await.expect("ngram");
+    let ngram = run(json!({ "column": "name", "method": "ngram" }))
+        .await
+        .expect("ngram");
     assert_eq!(
         groups(&ngram),
         [
@@ -2830,18 +2832,32 @@ pub async fn clusters_every_method<H: Harness>(h: &H) {
         vec!["css", "©ß"],
     ];
     for method in ["metaphone", "cologne"] {
-        let got = run(json!({ "column": "name", "method": method })).await.expect(method);
+        let got = run(json!({ "column": "name", "method": method }))
+            .await
+            .expect(method);
         assert_eq!(groups(&got), phonetic_groups, "{method}");
     }
-    let smith = run(json!({ "column": "name", "method": "metaphone" })).await.expect("metaphone");
+    let smith = run(json!({ "column": "name", "method": "metaphone" }))
+        .await
+        .expect("metaphone");
     assert!(smith.iter().any(|c| c.key == "SM0" && c.values.len() == 2));
-    let cologne = run(json!({ "column": "name", "method": "cologne" })).await.expect("cologne");
-    assert!(cologne.iter().any(|c| c.key == "657" && c.values.len() == 2));
+    let cologne = run(json!({ "column": "name", "method": "cologne" }))
+        .await
+        .expect("cologne");
+    assert!(
+        cologne
+            .iter()
+            .any(|c| c.key == "657" && c.values.len() == 2)
+    );
     // kNN: defaults (radius 1, blocking 6) find nothing here, every value shorter than 6 or far off.
-    let knn = run(json!({ "column": "name", "method": "knn" })).await.expect("knn");
+    let knn = run(json!({ "column": "name", "method": "knn" }))
+        .await
+        .expect("knn");
     assert!(knn.is_empty(), "{knn:?}");
-    let knn = run(json!({ "column": "name", "method": "knn", "distance": "levenshtein",
-        "radius": 1, "blockingNgramSize": 2 }))
+    let knn = run(
+        json!({ "column": "name", "method": "knn", "distance": "levenshtein",
+        "radius": 1, "blockingNgramSize": 2 }),
+    )
     .await
     .expect("knn blocking 2");
     assert_eq!(
@@ -2852,10 +2868,14 @@ pub async fn clusters_every_method<H: Harness>(h: &H) {
             {"key": "Smith", "values": [{"value": "Smith", "count": 1}, {"value": "Smyth", "count": 1}]}
         ])
     );
-    let wide = run(json!({ "column": "name", "method": "knn", "radius": 2, "blockingNgramSize": 2 }))
-        .await
-        .expect("knn radius 2");
-    assert!(wide.iter().any(|c| groups(std::slice::from_ref(c)) == [vec!["Mueller", "Müller"]]));
+    let wide =
+        run(json!({ "column": "name", "method": "knn", "radius": 2, "blockingNgramSize": 2 }))
+            .await
+            .expect("knn radius 2");
+    assert!(
+        wide.iter()
+            .any(|c| groups(std::slice::from_ref(c)) == [vec!["Mueller", "Müller"]])
+    );
     for bad in [
         json!({ "column": "name", "radius": 1 }),
         json!({ "column": "name", "method": "ngram", "blockingNgramSize": 2 }),
@@ -2887,10 +2907,18 @@ pub async fn clusters_every_method<H: Harness>(h: &H) {
     let err = ws.clusters(big, &options).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidCommand);
     let message = err.to_string();
-    assert!(message.contains(&limit.to_string()) && message.contains("narrow"), "{message}");
+    assert!(
+        message.contains(&limit.to_string()) && message.contains("narrow"),
+        "{message}"
+    );
     let fingerprint = ClusterOptions {
         column: "v".into(),
         ..ClusterOptions::default()
     };
-    assert!(ws.clusters(big, &fingerprint).await.expect("under its limit").is_empty());
+    assert!(
+        ws.clusters(big, &fingerprint)
+            .await
+            .expect("under its limit")
+            .is_empty()
+    );
 }

@@ -40,7 +40,10 @@ pub fn knn_clusters(values: &[&str], radius: f64, blocking_ngram_size: usize) ->
     // Ranks in Java order, so that "later value" is "higher rank".
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| java_cmp(values[a], values[b]));
-    let units: Vec<Vec<u16>> = order.iter().map(|&i| values[i].encode_utf16().collect()).collect();
+    let units: Vec<Vec<u16>> = order
+        .iter()
+        .map(|&i| values[i].encode_utf16().collect())
+        .collect();
     let blocking: Vec<Vec<u16>> = order.iter().map(|&i| blocking_text(values[i])).collect();
     // Posting lists of ranks, ascending because ranks are visited in order.
     let mut blocks: HashMap<&[u16], Vec<u32>> = HashMap::new();
@@ -122,17 +125,29 @@ mod tests {
         );
         assert_eq!(
             clusters_of(&values, 3.0, 3),
-            [["Boston", "Bostn", "boston"], ["Boston", "Boston MA", "boston"]]
+            [
+                ["Boston", "Bostn", "boston"],
+                ["Boston", "Boston MA", "boston"]
+            ]
         );
         assert!(clusters_of(&values, 0.0, 2).is_empty(), "distinct values");
     }
 
     #[test]
     fn blocking_normalisation_and_utf16_distance() {
-        assert_eq!(blocking_text("  A,  b\tC. "), "a bc".encode_utf16().collect::<Vec<_>>());
+        assert_eq!(
+            blocking_text("  A,  b\tC. "),
+            "a bc".encode_utf16().collect::<Vec<_>>()
+        );
         // Blocked through the normalised text ("ab cd" both), compared on the values: 5 edits, 1.
-        assert_eq!(clusters_of(&["ab cd", "AB CD!"], 1.0, 2), Vec::<Vec<String>>::new());
-        assert_eq!(clusters_of(&["ab cd", "ab cd!"], 1.0, 2), [["ab cd", "ab cd!"]]);
+        assert_eq!(
+            clusters_of(&["ab cd", "AB CD!"], 1.0, 2),
+            Vec::<Vec<String>>::new()
+        );
+        assert_eq!(
+            clusters_of(&["ab cd", "ab cd!"], 1.0, 2),
+            [["ab cd", "ab cd!"]]
+        );
         // Two emoji differing in the low surrogate only: one UTF-16 edit, as in Java.
         assert_eq!(
             clusters_of(&["x\u{1F600}yz", "x\u{1F601}yz"], 1.0, 2),

@@ -57,7 +57,10 @@ mod tests {
         got.sort();
         assert_eq!(
             got,
-            [("".to_string(), vec![3, 4]), ("paris".to_string(), vec![0, 1])]
+            [
+                ("".to_string(), vec![3, 4]),
+                ("paris".to_string(), vec![0, 1])
+            ]
         );
     }
 }

@@ -74,11 +74,17 @@ mod tests {
         assert_eq!(ngram_fingerprint("abc", 3), "abc");
         assert_eq!(ngram_fingerprint("aaa", 1), "a");
         assert_eq!(ngram_fingerprint("a+b", 2), "+ba+");
-        assert_eq!(ngram_fingerprint("Pa ris", 2), ngram_fingerprint("paris", 2));
+        assert_eq!(
+            ngram_fingerprint("Pa ris", 2),
+            ngram_fingerprint("paris", 2)
+        );
         // U+1F600 is two UTF-16 units: its 1-grams are its halves, which sorted re-form it; with
         // U+1F602 (same high half) a lone low half is left over, shown as U+FFFD.
         assert_eq!(ngram_fingerprint("\u{1F600}", 1), "\u{1F600}");
-        assert_eq!(ngram_fingerprint("\u{1F600}\u{1F602}", 1), "\u{1F600}\u{FFFD}");
+        assert_eq!(
+            ngram_fingerprint("\u{1F600}\u{1F602}", 1),
+            "\u{1F600}\u{FFFD}"
+        );
         assert_eq!(ngram_fingerprint("\u{1F600}", 2), "\u{1F600}");
         assert_eq!(ngram_fingerprint("\u{1F600}", 3), "");
     }
