@@ -47,14 +47,16 @@ pub enum ClusterMethod {
 }
 
 impl ClusterMethod {
-    /// The most distinct values this method clusters, from the clusters benchmark (1M rows, medians
-    /// of 3, native; the browser is ~2-3x slower): key collision stays under ~2 s at this size, kNN
-    /// (pairs within blocks grow faster than the values) under ~5 s.
+    /// The most distinct values this method clusters, from the clusters benchmark (README
+    /// "Benchmark"; 1M rows, native, medians of 3): key collision took 0.2 s at 50,000 and 1.5-2.1 s
+    /// at 300,000 distinct values, so 500,000 stays near 3.5 s natively (the browser is slower);
+    /// kNN (radius 1, blocking 6) took 4.9 s at 50,000, and its pairs within blocks grow faster
+    /// than the values.
     #[must_use]
     pub const fn max_distinct_values(self) -> u64 {
         match self {
-            Self::Fingerprint | Self::Ngram | Self::Metaphone | Self::Cologne => 1_000_000,
-            Self::Knn => 100_000,
+            Self::Fingerprint | Self::Ngram | Self::Metaphone | Self::Cologne => 500_000,
+            Self::Knn => 50_000,
         }
     }
 }

@@ -12,8 +12,9 @@
 //!   may overlap (a value near two others that are far apart is in both of their clusters), as in
 //!   OpenRefine.
 //!
-//! Cost: the pairs inside blocks. A pair whose length difference exceeds the radius is skipped
-//! without computing its distance, and a pair sharing several n-grams is compared once.
+//! Cost: the pairs inside blocks. A pair whose length difference or bag distance (both lower
+//! bounds of Levenshtein) exceeds the radius is skipped without computing its distance, and a pair
+//! sharing several n-grams is compared once.
 
 use std::collections::{HashMap, HashSet};
 
@@ -32,6 +33,37 @@ fn blocking_text(value: &str) -> Vec<u16> {
     out.to_lowercase().encode_utf16().collect()
 }
 
+/// Buckets of [`Bag`]: code units counted modulo 64.
+const BAG_BUCKETS: usize = 64;
+
+/// A value's code units counted by bucket (saturating): two values' bag distance over these
+/// buckets is a lower bound of their Levenshtein distance (each edit changes at most one count up
+/// and one down; merging units into buckets only lowers the difference), so a pair whose bound
+/// exceeds the radius needs no distance computed.
+type Bag = [u8; BAG_BUCKETS];
+
+fn bag(units: &[u16]) -> Bag {
+    let mut bag = [0_u8; BAG_BUCKETS];
+    for &u in units {
+        let slot = &mut bag[usize::from(u) % BAG_BUCKETS];
+        *slot = slot.saturating_add(1);
+    }
+    bag
+}
+
+/// The lower bound of [`Bag`]; exact only while no count saturated, so saturated buckets count 0.
+fn bag_distance(a: &Bag, b: &Bag) -> u32 {
+    let (mut more, mut less) = (0_u32, 0_u32);
+    for (&x, &y) in a.iter().zip(b) {
+        if x == u8::MAX || y == u8::MAX {
+            continue;
+        }
+        more += u32::from(x.saturating_sub(y));
+        less += u32::from(y.saturating_sub(x));
+    }
+    more.max(less)
+}
+
 /// The kNN clusters of distinct `values`: sets of indices into `values` (each ascending), two or
 /// more per set, in no particular order. `radius` is a Levenshtein distance (>= 0) and
 /// `blocking_ngram_size` at least 1 (the caller checks both).
@@ -44,6 +76,7 @@ pub fn knn_clusters(values: &[&str], radius: f64, blocking_ngram_size: usize) ->
         .iter()
         .map(|&i| values[i].encode_utf16().collect())
         .collect();
+    let bags: Vec<Bag> = units.iter().map(|u| bag(u)).collect();
     let blocking: Vec<Vec<u16>> = order.iter().map(|&i| blocking_text(values[i])).collect();
     // Posting lists of ranks, ascending because ranks are visited in order.
     let mut blocks: HashMap<&[u16], Vec<u32>> = HashMap::new();
@@ -71,7 +104,9 @@ pub fn knn_clusters(values: &[&str], radius: f64, blocking_ngram_size: usize) ->
                     continue;
                 }
                 seen[b] = stamp;
-                if units[a].len().abs_diff(units[b].len()) as f64 > radius {
+                if units[a].len().abs_diff(units[b].len()) as f64 > radius
+                    || f64::from(bag_distance(&bags[a], &bags[b])) > radius
+                {
                     continue;
                 }
                 if strsim::generic_levenshtein(&units[a], &units[b]) as f64 <= radius {
@@ -99,6 +134,27 @@ mod tests {
             .collect();
         got.sort();
         got
+    }
+
+    #[test]
+    fn bag_distance_bounds_levenshtein() {
+        let pairs = [
+            ("kitten", "sitting"),
+            ("Boston", "boston"),
+            ("abc", "cba"),
+            ("", "abc"),
+        ];
+        for (x, y) in pairs {
+            let (ux, uy): (Vec<u16>, Vec<u16>) =
+                (x.encode_utf16().collect(), y.encode_utf16().collect());
+            let bound = bag_distance(&bag(&ux), &bag(&uy));
+            assert!(bound as usize <= strsim::levenshtein(x, y), "{x} {y}");
+        }
+        let (a, b): (Vec<u16>, Vec<u16>) = (
+            "abcd".encode_utf16().collect(),
+            "wxyz".encode_utf16().collect(),
+        );
+        assert_eq!(bag_distance(&bag(&a), &bag(&b)), 4);
     }
 
     #[test]
