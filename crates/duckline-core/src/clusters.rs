@@ -22,7 +22,7 @@ use arrow_array::RecordBatch;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::command::find_column;
+use crate::schema::find_column;
 use crate::sql::{self};
 use crate::{Engine, Error, Result, Store, Workspace, values};
 

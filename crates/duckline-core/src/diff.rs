@@ -18,12 +18,12 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int64Type, UInt8Type, UInt64Type};
 use base64::Engine as _;
 
-use crate::command::find_column;
-use crate::manifest::{Delta, FileRef};
 use crate::model::{
     ColumnChange, ColumnMeta, DiffPage, DiffPageOptions, DiffRow, DiffStatus, DiffSummary,
     SchemaChange,
 };
+use crate::persist::manifest::{Delta, FileRef};
+use crate::schema::find_column;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::workspace::{Direction, State, page_limit, physical_columns};
 use crate::{Engine, Error, Result, Store, Workspace, values};
@@ -750,7 +750,7 @@ fn live_diff(st: &State, diff_id: u32) -> Result<&DiffState> {
 /// The columns a table diff's "before" copy needs: those the steps in between touched, or `None`
 /// (every column) when rows come and go on the way (whole rows are put back) or a step is a
 /// full snapshot.
-fn copied_column_ids(steps: &[crate::manifest::StepRecord]) -> Option<HashSet<u32>> {
+fn copied_column_ids(steps: &[crate::persist::manifest::StepRecord]) -> Option<HashSet<u32>> {
     let mut ids = HashSet::new();
     for step in steps {
         ids.extend(step.delta.column_ids()?);

@@ -27,22 +27,18 @@
 
 pub mod clusters;
 pub mod command;
-pub mod custom_sql;
-pub mod dates;
 mod diff;
 pub mod engine;
 pub mod error;
 pub mod export;
-pub mod manifest;
-pub mod memory_store;
 pub mod model;
-pub mod parquet_io;
+pub mod persist;
 pub mod recipe;
 #[cfg(feature = "scenarios")]
 pub mod scenarios;
+pub mod schema;
 pub mod sql;
 pub mod store;
-pub mod text;
 pub mod values;
 mod workspace;
 mod workspace_ops;
@@ -50,7 +46,6 @@ mod workspace_ops;
 pub use command::Command;
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
-pub use memory_store::MemoryStore;
-pub use store::Store;
+pub use store::{MemoryStore, Store};
 pub use workspace::{DEFAULT_PAGE_ROW_COUNT, MAX_PAGE_ROW_COUNT, Workspace};
 pub use workspace_ops::JoinKind;

@@ -14,17 +14,18 @@ use arrow_array::{Array, RecordBatch};
 use base64::Engine as _;
 use futures::lock::Mutex;
 
-use crate::command::{Command, MAX_SPLIT_PARTS, Plan, find_column};
-use crate::custom_sql::{CheckedStatement, StatementKind, WORK_TABLE};
-use crate::manifest::{
-    AddedColumn, CsvOriginal, Delta, FileRef, MANIFEST_FORMAT_VERSION, Manifest, StepRecord,
-    TableEntry,
-};
+use crate::command::custom_sql::{CheckedStatement, StatementKind, WORK_TABLE};
+use crate::command::{Command, MAX_SPLIT_PARTS, Plan};
 use crate::model::{
     ColumnInfo, ColumnMeta, CsvOptions, MemoryFigures, RowPage, RowsOptions, StepInfo,
     StorageFigures, TableInfo, TableMemory, Timeline,
 };
-use crate::parquet_io::{self, DEFAULT_CHUNK_ROW_COUNT};
+use crate::persist::manifest::{
+    AddedColumn, CsvOriginal, Delta, FileRef, MANIFEST_FORMAT_VERSION, Manifest, StepRecord,
+    TableEntry,
+};
+use crate::persist::parquet::{self as parquet_io, DEFAULT_CHUNK_ROW_COUNT};
+use crate::schema::find_column;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::{Engine, Error, Result, Store, values};
 
@@ -1196,14 +1197,14 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             stepless: false,
         };
         match plan {
-            Plan::Cells {
+            Plan::Cells(crate::command::CellsPlan {
                 column,
                 expression,
                 null_warning,
                 filter,
                 stepless_when_unchanged,
                 cast_check,
-            } => {
+            }) => {
                 let physical = sql::ident(&sql::column_name(column.id));
                 if let Some(value) = cast_check {
                     self.check_castable("edit_cell", value, column).await?;
@@ -1403,7 +1404,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 self.engine
                     .execute(&format!(
                         "CREATE TABLE {changes} AS {}",
-                        selector.replace("{table}", &table)
+                        selector.row_ids_query(&table)
                     ))
                     .await?;
                 let n = self
@@ -1582,7 +1583,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let mut assignments = Vec::new();
         for i in 1..=part_count {
             let name = format!("{}_{i}", column.name);
-            crate::command::check_new_name(&outcome.schema_after, &name, None)
+            crate::schema::check_new_name(&outcome.schema_after, &name, None)
                 .map_err(|e| Error::InvalidCommand(format!("split_column: {e}")))?;
             let column_id = outcome.next_column_id;
             let physical = sql::ident(&sql::column_name(column_id));
@@ -1668,7 +1669,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 .iter()
                 .find(|(_, new)| new.eq_ignore_ascii_case(&name))
                 .map_or(name.as_str(), |(old, _)| old.as_str());
-            let id = match crate::command::find_column(schema, source) {
+            let id = match crate::schema::find_column(schema, source) {
                 Ok(c) => c.id,
                 Err(_) => {
                     outcome.next_column_id += 1;
