@@ -28,6 +28,12 @@ use crate::parquet_io::{self, DEFAULT_CHUNK_ROW_COUNT};
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::{Engine, Error, Result, Store, values};
 
+pub mod clusters;
+pub(crate) mod derived;
+mod diff;
+pub mod export;
+pub mod recipe;
+
 /// Rows per page when the caller gives no `limit` (API.md).
 pub const DEFAULT_PAGE_ROW_COUNT: u64 = 500;
 /// Largest `limit` a page accepts (API.md).
@@ -54,7 +60,7 @@ pub(crate) struct State {
     pub(crate) loaded: HashSet<u32>,
     /// Bumped on every change of a table; diffs remember it to detect that they are stale.
     pub(crate) versions: HashMap<u32, u64>,
-    pub(crate) diffs: HashMap<u32, crate::diff::DiffState>,
+    pub(crate) diffs: HashMap<u32, diff::DiffState>,
     pub(crate) next_diff_id: u32,
     pub(crate) next_temp_id: u64,
     pub(crate) closed: bool,
