@@ -47,6 +47,5 @@ pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
 pub use memory_store::MemoryStore;
 pub use store::Store;
-pub use workspace::derived::JoinKind;
-pub use workspace::{DEFAULT_PAGE_ROW_COUNT, MAX_PAGE_ROW_COUNT, Workspace};
+pub use workspace::{DEFAULT_PAGE_ROW_COUNT, JoinKind, MAX_PAGE_ROW_COUNT, Workspace};
 pub use workspace::{clusters, export, recipe};
