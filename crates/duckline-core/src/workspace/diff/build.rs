@@ -169,11 +169,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .await?;
         if from < entry.position {
             for step in steps.iter().rev() {
-                self.apply_delta(st, &before, step, Direction::Undo).await?;
+                self.apply_delta(st, before, step, Direction::Undo).await?;
             }
         } else {
             for step in steps {
-                self.apply_delta(st, &before, step, Direction::Redo).await?;
+                self.apply_delta(st, before, step, Direction::Redo).await?;
             }
         }
         Ok((in_r, copied_ids))

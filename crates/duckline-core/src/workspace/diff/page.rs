@@ -43,6 +43,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .await
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "not split yet: bounds from the index, column list, join back, row assembly"
+    )]
     async fn diff_page_from(
         &self,
         diff_id: u32,
