@@ -25,15 +25,11 @@
 //! ws.undo(table).await?;
 //! ```
 
-pub mod clusters;
 pub mod command;
-mod diff;
 pub mod engine;
 pub mod error;
-pub mod export;
 pub mod model;
 pub mod persist;
-pub mod recipe;
 #[cfg(feature = "scenarios")]
 pub mod scenarios;
 pub mod schema;
@@ -41,11 +37,10 @@ pub mod sql;
 pub mod store;
 pub mod values;
 mod workspace;
-mod workspace_ops;
 
 pub use command::Command;
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
 pub use store::{MemoryStore, Store};
-pub use workspace::{DEFAULT_PAGE_ROW_COUNT, MAX_PAGE_ROW_COUNT, Workspace};
-pub use workspace_ops::JoinKind;
+pub use workspace::{DEFAULT_PAGE_ROW_COUNT, JoinKind, MAX_PAGE_ROW_COUNT, Workspace};
+pub use workspace::{clusters, export, recipe};

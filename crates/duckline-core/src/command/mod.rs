@@ -216,8 +216,9 @@ mod tests {
     #[test]
     fn op_is_the_wire_name_and_every_op_parses() {
         for op in OPS {
-            let e = Command::from_json(json!({ "op": op })).unwrap_err();
-            assert!(!e.to_string().contains("unknown op"), "{op}: {e}");
+            if let Err(e) = Command::from_json(json!({ "op": op })) {
+                assert!(!e.to_string().contains("unknown op"), "{op}: {e}");
+            }
         }
         let c = Command::from_json(json!({"op": "pad_zeros", "column": "a", "length": 5})).unwrap();
         assert_eq!(c.op(), "pad_zeros");

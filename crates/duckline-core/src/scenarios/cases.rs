@@ -8,6 +8,10 @@ pub(super) struct Case {
     pub(super) check: fn(&Snapshot, &Snapshot),
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the table of cases, one literal per command of COMMANDS.md"
+)]
 pub(super) fn cases() -> Vec<Case> {
     vec![
         Case {

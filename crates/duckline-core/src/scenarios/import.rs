@@ -3,6 +3,10 @@
 use super::*;
 
 /// Import, info, keyset pages and position pages.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a scenario is one linear script of steps and checks; cutting it up would hide the sequence"
+)]
 pub async fn import_and_pages<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;

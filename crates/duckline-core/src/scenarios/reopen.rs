@@ -4,6 +4,10 @@ use super::*;
 
 /// Close and reopen with a new engine: same tables, rows, timelines and positions; undo still
 /// works; stray files are removed.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a scenario is one linear script of steps and checks; cutting it up would hide the sequence"
+)]
 pub async fn reopen_restores_everything<H: Harness>(h: &H) {
     let (expected, expected_list) = {
         let ws = open(h).await.with_chunk_row_count(2);
