@@ -94,7 +94,7 @@ fn column(distinct: usize) -> Vec<(String, u64)> {
         };
         values.entry(v).or_insert(0);
     }
-    let mut values: Vec<(String, u64)> = values.into_iter().map(|(v, _)| (v, 1)).collect();
+    let mut values: Vec<(String, u64)> = values.into_keys().map(|v| (v, 1)).collect();
     values.sort();
     for _ in values.len()..ROWS {
         let i = rng.below(values.len());
@@ -108,8 +108,11 @@ fn median(mut d: Vec<Duration>) -> Duration {
     d[d.len() / 2]
 }
 
+/// A clustering method under test: its name and a run returning the clusters found.
+type Method<'a> = (&'a str, &'a dyn Fn(&[&str]) -> usize);
+
 fn main() {
-    let methods: [(&str, &dyn Fn(&[&str]) -> usize); 5] = [
+    let methods: [Method<'_>; 5] = [
         ("fingerprint", &|v| {
             keyer::key_collision(v, fingerprint::fingerprint).len()
         }),

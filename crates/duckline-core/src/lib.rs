@@ -25,33 +25,23 @@
 //! ws.undo(table).await?;
 //! ```
 
-pub mod clusters;
 pub mod command;
-pub mod custom_sql;
-pub mod dates;
-mod diff;
 pub mod engine;
 pub mod error;
-pub mod export;
 pub mod keyer;
-pub mod manifest;
-pub mod memory_store;
 pub mod model;
-pub mod parquet_io;
-pub mod recipe;
+pub mod persist;
 #[cfg(feature = "scenarios")]
 pub mod scenarios;
+pub mod schema;
 pub mod sql;
 pub mod store;
-pub mod text;
 pub mod values;
 mod workspace;
-mod workspace_ops;
 
 pub use command::Command;
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
-pub use memory_store::MemoryStore;
-pub use store::Store;
-pub use workspace::{DEFAULT_PAGE_ROW_COUNT, MAX_PAGE_ROW_COUNT, Workspace};
-pub use workspace_ops::JoinKind;
+pub use store::{MemoryStore, Store};
+pub use workspace::{DEFAULT_PAGE_ROW_COUNT, JoinKind, MAX_PAGE_ROW_COUNT, Workspace};
+pub use workspace::{clusters, export, recipe};

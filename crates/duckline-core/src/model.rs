@@ -4,18 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
-
-/// One user-visible column: stable id, display name and DuckDB type name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ColumnMeta {
-    /// Stable column identity; the DuckDB column is named `c<id>` ([`crate::sql::column_name`]).
-    pub id: u32,
-    /// Display name (what users and commands call it).
-    pub name: String,
-    /// DuckDB type name, e.g. `VARCHAR`, `DATE`, `BIGINT`.
-    #[serde(rename = "type")]
-    pub data_type: String,
-}
+pub use crate::schema::ColumnMeta;
 
 /// API.md `ColumnInfo`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

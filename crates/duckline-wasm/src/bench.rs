@@ -5,7 +5,7 @@
 //! full-table persistence export after it; undo restores the previous full snapshot) over a bare
 //! DuckDB-WASM database, using the same pieces as duckline itself: a [`WasmEngine`] (the `eh`
 //! bundle, one connection), duckline's Rust Parquet writer and reader
-//! ([`duckline_core::parquet_io`], LZ4_RAW, one row group per chunk) and an [`OpfsStore`]. The SQL
+//! ([`duckline_core::persist::parquet`], LZ4_RAW, one row group per chunk) and an [`OpfsStore`]. The SQL
 //! of each step is the benchmark's business (it is passed in); this class only moves whole tables
 //! between DuckDB and OPFS, so the benchmark compares I/O strategies with the same machinery.
 //!
@@ -143,7 +143,7 @@ impl BenchBaseline {
     /// `<folder>/part-<k>.parquet` in OPFS, one per 250,000-wide range `k` of the integer column
     /// `chunkColumn` (rows ordered by it; empty ranges are skipped; a file of the same name is
     /// replaced). Each chunk is fetched from DuckDB as Arrow IPC, encoded by
-    /// [`duckline_core::parquet_io::encode`] and written before the next one is fetched.
+    /// [`duckline_core::persist::parquet::encode`] and written before the next one is fetched.
     ///
     /// Output: `SnapshotInfo` — OPFS bytes written, files, rows. Errors: `Engine` (DuckDB, e.g.
     /// an unknown column), `Storage`/`StorageFull` (OPFS); files written before the failure stay.

@@ -1,4 +1,4 @@
-//! Validation of `custom_sql` (COMMANDS.md): one UPDATE, DELETE, INSERT or ALTER TABLE statement
+//! `custom_sql` (COMMANDS.md "Rows", tier 3) and its validation: one UPDATE, DELETE, INSERT or ALTER TABLE statement
 //! on the table, written `{table}` in the text; no other table, no table function (so no file and
 //! no URL), no second statement.
 //!
@@ -11,13 +11,43 @@
 
 use std::ops::ControlFlow;
 
+use serde::{Deserialize, Serialize};
 use sqlparser::ast::{
     AlterTableOperation, FromTable, ObjectName, Statement, TableFactor, TableObject, Visit, Visitor,
 };
 use sqlparser::dialect::DuckDbDialect;
 use sqlparser::parser::Parser;
 
+use super::params::PlanCx;
+use super::{CommandSpec, Plan};
 use crate::{Error, Result};
+
+/// `custom_sql`: one UPDATE, DELETE, INSERT or ALTER TABLE statement on the table, written
+/// `{table}` (checked by [`check`]); its undo is a full-table snapshot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomSql {
+    /// The statement.
+    pub sql: String,
+}
+
+impl CommandSpec for CustomSql {
+    const TIER: u8 = 3;
+    fn label(&self) -> String {
+        let one_line = self.sql.split_whitespace().collect::<Vec<_>>().join(" ");
+        if one_line.chars().count() > 60 {
+            let short: String = one_line.chars().take(59).collect();
+            format!("SQL: {short}…")
+        } else {
+            format!("SQL: {one_line}")
+        }
+    }
+    fn plan(&self, _cx: &PlanCx<'_>) -> Result<Plan> {
+        Ok(Plan::CustomSql {
+            statement: check(&self.sql)?,
+        })
+    }
+}
 
 /// The placeholder callers write for the table.
 pub const TABLE_PLACEHOLDER: &str = "{table}";

@@ -2,10 +2,11 @@
 //! commands"; API.md `ws.stack`, `ws.join`). They are not steps: the new table starts its own
 //! timeline with the result as its original.
 
-use crate::command::find_column;
+use super::State;
+use super::tables::check_table_name;
 use crate::model::ColumnMeta;
+use crate::schema::find_column;
 use crate::sql::{self, ORDER_KEY};
-use crate::workspace::{State, check_table_name};
 use crate::{Engine, Error, Result, Store, Workspace};
 
 /// How `join` matches rows (API.md `how`).

@@ -17,8 +17,8 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::command::find_column;
 use crate::keyer::{self, fingerprint, knn, ngram, phonetic};
+use crate::schema::find_column;
 use crate::sql::{self};
 use crate::{Engine, Error, Result, Store, Workspace, values};
 

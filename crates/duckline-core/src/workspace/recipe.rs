@@ -69,8 +69,8 @@ impl Recipe {
             let at = |e: Error| bad(format!("step {}: {e}", i + 1));
             let command = Command::from_json(step).map_err(at)?;
             if !schema_known {
-                if let Command::CustomSql { sql } = &command {
-                    crate::custom_sql::check(sql).map_err(at)?;
+                if let Command::CustomSql(c) = &command {
+                    crate::command::custom_sql::check(&c.sql).map_err(at)?;
                 }
                 commands.push(command);
                 continue;
@@ -89,7 +89,7 @@ impl Recipe {
                 }
                 Plan::DeleteColumn { column } => schema.retain(|c| c.id != column.id),
                 Plan::SplitColumn { .. } | Plan::CustomSql { .. } => schema_known = false,
-                Plan::Cells { .. } | Plan::DeleteRows { .. } | Plan::InsertRow { .. } => {}
+                Plan::Cells(_) | Plan::DeleteRows { .. } | Plan::InsertRow { .. } => {}
             }
             commands.push(command);
         }

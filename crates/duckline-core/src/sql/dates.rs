@@ -1,9 +1,21 @@
 //! SQL for reading dates written in many ways (COMMANDS.md `standardize_date`) and for completed
 //! years (`calculate_age`).
 
-use crate::command::DateOrder;
-use crate::model::ColumnMeta;
+use serde::{Deserialize, Serialize};
+
+use crate::schema::ColumnMeta;
 use crate::sql;
+
+/// Date order for ambiguous `A/B/YYYY` dates (COMMANDS.md `standardize_date`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Month first (US).
+    #[default]
+    Mdy,
+    /// Day first.
+    Dmy,
+}
 
 const MONTHS: [&str; 12] = [
     "january",

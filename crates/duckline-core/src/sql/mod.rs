@@ -1,5 +1,10 @@
 //! SQL text helpers: the one place identifiers and literals are quoted, and the physical names
-//! duckline gives tables and columns inside DuckDB.
+//! duckline gives tables and columns inside DuckDB. Children hold the SQL the commands build:
+//! [`text`] (whitespace, RE2 patterns), [`types`] (accepted types, literal checks), [`dates`].
+
+pub mod dates;
+pub mod text;
+pub mod types;
 
 /// Hidden stable row identity column (DESIGN.md, "Row and column identity").
 pub const ROW_ID: &str = "_row_id";

@@ -1,4 +1,9 @@
-//! The [`Store`] trait: one workspace folder of files (OPFS in the browser, a directory natively).
+//! The [`Store`] trait: one workspace folder of files (OPFS in the browser, a directory natively),
+//! and [`MemoryStore`], the one in RAM.
+
+mod memory;
+
+pub use memory::MemoryStore;
 
 use crate::Result;
 
