@@ -8,7 +8,8 @@
 //   everything the package loads (wasm-pack's own list omits duckdb/ and the snippets).
 // - README.md: crates/duckline-wasm/README.md, the package page.
 // - duckline.d.ts: wasm-bindgen drops the `?` of an optional parameter whose type is given with
-//   unchecked_param_type; every `options` parameter of API.md is optional.
+//   unchecked_param_type (every `options` parameter of API.md is optional); and the lib its
+//   `Symbol.dispose` members need is referenced.
 // - Checks that every `new URL("<file>", import.meta.url)` of the package's JS names a file that
 //   exists and that `files` ships: those are the assets bundlers emit, and a missing one only
 //   shows as a 404 in someone else's app.
@@ -65,7 +66,12 @@ writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
 copyFileSync(path.join(REPO_ROOT, 'crates/duckline-wasm/README.md'), path.join(dir, 'README.md'));
 
 const dts = path.join(dir, 'duckline.d.ts');
-writeFileSync(dts, readFileSync(dts, 'utf8').replace(/([(,] ?)options: /g, '$1options?: '));
+let declarations = readFileSync(dts, 'utf8').replace(/([(,] ?)options: /g, '$1options?: ');
+// wasm-bindgen declares `[Symbol.dispose]()` on every class, which needs the esnext.disposable lib
+// (TypeScript >= 5.2): name it here, or apps whose `lib` stops at ES2022 fail to type-check us.
+const DISPOSABLE = '/// <reference lib="esnext.disposable" />\n';
+if (declarations.includes('Symbol.dispose') && !declarations.startsWith(DISPOSABLE)) declarations = DISPOSABLE + declarations;
+writeFileSync(dts, declarations);
 
 // Every shipped file must exist, and every asset a module names must be shipped.
 for (const f of FILES) {
@@ -82,7 +88,12 @@ function* jsFiles(folder) {
 const URL_RE = /new URL\(\s*(['"])([^'"]+)\1\s*,\s*import\.meta\.url\s*\)/g;
 let assets = 0;
 for (const js of jsFiles(dir)) {
-  for (const [, , rel] of readFileSync(js, 'utf8').matchAll(URL_RE)) {
+  // Comment lines may quote the pattern (js/bundles.js does).
+  const code = readFileSync(js, 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s*(\/\/|\*)/.test(line))
+    .join('\n');
+  for (const [, , rel] of code.matchAll(URL_RE)) {
     const target = path.resolve(path.dirname(js), rel);
     const inPkg = path.relative(dir, target).split(path.sep).join('/');
     if (!existsSync(target)) fail(`${path.relative(dir, js)} names ${rel}, which is not in ${dir}`);
