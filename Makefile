@@ -65,6 +65,8 @@ lint: assets
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p duckline-core -p duckline-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
+	# BenchBaseline (src/bench.rs) exists only with the bench feature.
+	cargo clippy -p duckline-wasm --all-targets --target wasm32-unknown-unknown --features bench -- -D warnings
 
 test-native:
 	cargo test --workspace

@@ -2,7 +2,9 @@
 //! [`duckline_core::Workspace`], and encodes the result; rejections carry API.md's `code`.
 //!
 //! Methods return promises built from cloned `Rc` handles rather than `async fn(&self)`, so a JS
-//! caller may start several calls on one object at once (the core serialises them).
+//! caller may start several calls on one object at once (the core serialises them). Each promise
+//! goes through [`traced`]: the call is a User Timing measure, and a rejection's message starts
+//! with the call (`Table("people").apply(trim): ...`) before the core's or DuckDB's text.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -217,7 +219,7 @@ async fn read_bytes(data: JsValue) -> Result<Vec<u8>> {
 }
 
 impl Workspace {
-    /// The [`Call`] of method `method` with `args` as its label shows them.
+    /// The [`Call`] of `method`, labelled `Workspace("<name>").<method>(<args>)`.
     fn call(&self, method: &str, args: &str) -> Call {
         let label = format!("Workspace({:?}).{method}({args})", self.shared.core.name());
         Call::start(self.shared.log_level, method.to_owned(), label)
@@ -225,6 +227,7 @@ impl Workspace {
 }
 
 impl Table {
+    /// The [`Call`] of `method`, labelled `Table("<name>").<method>(<args>)`.
     fn call(&self, method: &str, args: &str) -> Call {
         let label = format!("Table({:?}).{method}({args})", self.name);
         Call::start(self.shared.log_level, method.to_owned(), label)
@@ -241,6 +244,7 @@ impl Table {
 }
 
 impl Diff {
+    /// The [`Call`] of `method`, labelled `Diff("<table>").<method>()`, measured as `diff.<method>`.
     fn call(&self, method: &str) -> Call {
         let label = format!("{}.{method}()", self.label);
         Call::start(self.shared.log_level, format!("diff.{method}"), label)
@@ -259,7 +263,8 @@ impl Workspace {
     /// Takes the workspace's Web Lock: a second tab gets `WorkspaceBusy`.
     ///
     /// Errors (`code`): `WorkspaceBusy`, `Unsupported` (no OPFS with `storage: "opfs"`),
-    /// `InvalidCommand` (bad options), `Engine` (DuckDB-WASM failed to start).
+    /// `InvalidCommand` (bad options, e.g. an unknown `logLevel`), `Engine` (DuckDB-WASM failed
+    /// to start).
     #[wasm_bindgen(unchecked_return_type = "Promise<Workspace>")]
     pub fn open(
         #[wasm_bindgen(unchecked_param_type = "WorkspaceOptions")] options: Option<JsValue>,
