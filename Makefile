@@ -41,18 +41,18 @@ pkg: assets
 pkg-bench: assets
 	$(call build_pkg,pkg-bench,--features bench)
 
-# wasm-opt from npm's binaryen (wasm-pack's own download is unreachable here, see Cargo.toml).
-# $(WASM_OPT_LEVEL): see README.md ("Package size").
-WASM_OPT := node_modules/.bin/wasm-opt
+# wasm-opt from npm's binaryen (wasm-pack's own download is unreachable here, see Cargo.toml), with
+# the features rustc's wasm32 target enables. $(WASM_OPT_LEVEL): see crates/duckline-wasm/README.md
+# ("Package size").
 WASM_OPT_LEVEL ?= -O3
-WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-multivalue --enable-reference-types
+WASM_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong \
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-multivalue --enable-reference-types
 
 # $(1): output folder; $(2): extra cargo arguments.
 define build_pkg
 	wasm-pack build $(WASM_CRATE) --release --target web --out-dir ../../$(1) --out-name duckline -- $(2)
-	$(WASM_OPT) $(WASM_OPT_LEVEL) $(WASM_FEATURES) $(1)/duckline_bg.wasm -o $(1)/duckline_bg.wasm.opt
-	mv $(1)/duckline_bg.wasm.opt $(1)/duckline_bg.wasm
+	bash scripts/wasm-opt.sh $(1) $(WASM_OPT_LEVEL) $(WASM_FEATURES)
 	mkdir -p $(1)/duckdb
 	bash scripts/build-js-assets.sh $(1)/duckdb
 	node scripts/finish-pkg.mjs $(1)
