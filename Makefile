@@ -12,7 +12,7 @@ export DUCKLINE_SAMPLE_DIR := $(DUCKLINE_DATA_DIR)
 WASM_CRATE := crates/duckline-wasm
 BROWSER_TEST_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=1200
 
-.PHONY: demo test setup assets vendor-data pkg www lint test-native test-browser test-e2e bench bench-ops bench-clusters clean
+.PHONY: demo test setup assets vendor-data pkg pkg-bench www lint test-native test-browser test-e2e bench bench-ops bench-clusters clean
 
 ## Builds everything and serves the demo (prints its URL).
 demo: setup pkg www
@@ -32,15 +32,31 @@ vendor-data:
 	mkdir -p $(WASM_CRATE)/vendor/data
 	for f in flights.csv airlines.csv; do cmp -s $(DUCKLINE_DATA_DIR)/$$f $(WASM_CRATE)/vendor/data/$$f || cp $(DUCKLINE_DATA_DIR)/$$f $(WASM_CRATE)/vendor/data/$$f; done
 
-## pkg/: the npm package (wasm-pack, release), with DuckDB-WASM's eh bundle in pkg/duckdb/.
+## pkg/: the npm package `duckline` (wasm-pack release, wasm-opt, DuckDB-WASM's eh bundle in
+## pkg/duckdb/, package.json and README for npm). `make pkg-bench`: the same with the `bench` feature
+## (BenchBaseline) in pkg-bench/, for the benchmarks only.
 pkg: assets
-	wasm-pack build $(WASM_CRATE) --release --target web --out-dir ../../pkg --out-name duckline
-	mkdir -p pkg/duckdb
-	bash scripts/build-js-assets.sh pkg/duckdb
-	node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));p.name="duckline";require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")'
-	# wasm-bindgen drops the `?` of an optional parameter whose type is given with
-	# unchecked_param_type; every `options` parameter of API.md is optional.
-	sed -i -E 's/([(,] ?)options: /\1options?: /g' pkg/duckline.d.ts
+	$(call build_pkg,pkg,)
+
+pkg-bench: assets
+	$(call build_pkg,pkg-bench,--features bench)
+
+# wasm-opt from npm's binaryen (wasm-pack's own download is unreachable here, see Cargo.toml), with
+# the features rustc's wasm32 target enables. $(WASM_OPT_LEVEL): see crates/duckline-wasm/README.md
+# ("Package size").
+WASM_OPT_LEVEL ?= -O3
+WASM_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong \
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-multivalue --enable-reference-types
+
+# $(1): output folder; $(2): extra cargo arguments.
+define build_pkg
+	wasm-pack build $(WASM_CRATE) --release --target web --out-dir ../../$(1) --out-name duckline -- $(2)
+	bash scripts/wasm-opt.sh $(1) $(WASM_OPT_LEVEL) $(WASM_FEATURES)
+	mkdir -p $(1)/duckdb
+	bash scripts/build-js-assets.sh $(1)/duckdb
+	node scripts/finish-pkg.mjs $(1)
+endef
 
 www:
 	node www/build.mjs
@@ -49,6 +65,8 @@ lint: assets
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p duckline-core -p duckline-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
+	# BenchBaseline (src/bench.rs) exists only with the bench feature.
+	cargo clippy -p duckline-wasm --all-targets --target wasm32-unknown-unknown --features bench -- -D warnings
 
 test-native:
 	cargo test --workspace
@@ -64,13 +82,13 @@ test-e2e: pkg www
 ## for a quick run.
 ROWS ?= 1000000
 RUNS ?= 3
-bench: setup pkg
-	node bench/run.mjs --rows $(ROWS) --runs $(RUNS)
+bench: setup pkg-bench
+	node bench/run.mjs --rows $(ROWS) --runs $(RUNS) --pkg pkg-bench
 
 ## Every command of COMMANDS.md once on nycflights13 flights.csv (apply, undo, redo), median of
 ## $(RUNS) runs; prints a table and writes bench-results/ops-flights.json. Not part of `make test`.
-bench-ops: setup pkg
-	node bench/ops.mjs --runs $(RUNS)
+bench-ops: setup pkg-bench
+	node bench/ops.mjs --runs $(RUNS) --pkg pkg-bench
 
 ## Every clustering method over a seeded 1M-row column with 50,000 and 300,000 distinct values,
 ## native, median of 3 (issue 12; the figures behind ClusterMethod::max_distinct_values). Not part
@@ -80,4 +98,4 @@ bench-clusters:
 	CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo run -p duckline-core --example clusters_bench
 
 clean:
-	rm -rf target pkg www/dist $(WASM_CRATE)/vendor $(WASM_CRATE)/js/duckdb_glue.js
+	rm -rf target pkg pkg-bench www/dist $(WASM_CRATE)/vendor $(WASM_CRATE)/js/duckdb_glue.js

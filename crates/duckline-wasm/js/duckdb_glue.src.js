@@ -21,8 +21,11 @@ export function resolveUrl(url) {
  * against the current location. A cross-origin worker script is started through a same-origin
  * blob (`importScripts`). Rejects when the worker fails to load, when instantiation fails, or after
  * `timeoutMs` milliseconds (0 = no limit): DuckDB-WASM itself may hang instead of rejecting.
+ * `logLevel` is duckline's ("error" | "warn" | "info" | "debug"): DuckDB-WASM's own console logger
+ * prints errors only at "error", warnings and errors otherwise (its info level logs every message
+ * to the worker, which duckline's "debug" already covers per statement).
  */
-export async function createDuckDB(workerUrl, wasmUrl, timeoutMs) {
+export async function createDuckDB(workerUrl, wasmUrl, timeoutMs, logLevel) {
   const workerHref = resolveUrl(workerUrl);
   const wasmHref = resolveUrl(wasmUrl);
   let blobUrl = null;
@@ -34,7 +37,8 @@ export async function createDuckDB(workerUrl, wasmUrl, timeoutMs) {
     blobUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     worker = new Worker(blobUrl);
   }
-  const db = new AsyncDuckDB(new ConsoleLogger(LogLevel.WARNING), worker);
+  const level = logLevel === "error" ? LogLevel.ERROR : LogLevel.WARNING;
+  const db = new AsyncDuckDB(new ConsoleLogger(level), worker);
   let timer = null;
   let onWorkerError = null;
   const failed = new Promise((_, reject) => {

@@ -34,3 +34,36 @@ export function tryLock(name) {
       .catch(reject);
   });
 }
+
+/**
+ * A User Timing measure `name` from `start` to `end` (`performance.now()` milliseconds) on the
+ * "duckline" track of Chrome DevTools' Performance panel (the `detail.devtools` extensibility
+ * format; other browsers list it as a plain measure). `properties` is `[key, value][]` shown in
+ * the entry's summary. A missing or throwing `performance.measure` is ignored: timing is a
+ * debugging aid and must never fail a call.
+ */
+export function measure(name, start, end, failed, properties) {
+  const perf = globalThis.performance;
+  if (!perf || typeof perf.measure !== "function") return;
+  try {
+    perf.measure(name, {
+      start,
+      end,
+      detail: {
+        devtools: {
+          dataType: "track-entry",
+          track: "duckline",
+          color: failed ? "error" : "primary",
+          properties,
+        },
+      },
+    });
+  } catch {
+    // An old browser without the options form of measure(): nothing to record.
+  }
+}
+
+/** `console[level](message)` for `level` "debug" | "info". */
+export function log(level, message) {
+  globalThis.console[level](message);
+}

@@ -2,7 +2,9 @@
 //! [`duckline_core::Workspace`], and encodes the result; rejections carry API.md's `code`.
 //!
 //! Methods return promises built from cloned `Rc` handles rather than `async fn(&self)`, so a JS
-//! caller may start several calls on one object at once (the core serialises them).
+//! caller may start several calls on one object at once (the core serialises them). Each promise
+//! goes through [`traced`]: the call is a User Timing measure, and a rejection's message starts
+//! with the call (`Table("people").apply(trim): ...`) before the core's or DuckDB's text.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,12 +15,12 @@ use js_sys::{Promise, Uint8Array};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-use crate::engine::{DuckDbBundles, EngineOptions, WasmEngine};
+use crate::engine::{DuckDbBundles, EngineOptions, LogLevel, WasmEngine};
 use crate::error::to_js_error;
 use crate::lock::WorkspaceLock;
 use crate::opfs::{OpfsStore, opfs_available, storage_estimate};
+use crate::trace::{Call, phase, traced};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -33,6 +35,8 @@ export interface WorkspaceOptions {
   duckdbBundles?: { mainModule: string; mainWorker: string };
   /** DuckDB memory_limit in MiB. */
   memoryLimitMb?: number;
+  /** Default "warn". "info" logs each call with its duration (console.info); "debug" also each SQL statement with its duration and row count (console.debug). */
+  logLevel?: "error" | "warn" | "info" | "debug";
 }
 export interface CsvOptions { delimiter?: string; header?: boolean; quote?: string; nullStrings?: string[] }
 export interface ColumnInfo { name: string; type: string }
@@ -84,15 +88,6 @@ export interface ClusterOptions { column: string; method?: "fingerprint" | "ngra
 /** `key`: the shared key, or for knn the first value in UTF-16 order; `values` most frequent first, `values[0]` the suggested new value. */
 export interface Cluster { key: string; values: { value: string; count: number }[] }
 "#;
-
-#[wasm_bindgen(
-    inline_js = "export function default_bundle_folder() { return new URL('../../duckdb/', import.meta.url).href; }"
-)]
-extern "C" {
-    /// `pkg/duckdb/`, where the build copies DuckDB-WASM's eh worker and wasm (this inline
-    /// snippet lives at `pkg/snippets/<crate>/inline0.js`).
-    fn default_bundle_folder() -> String;
-}
 
 /// `ws.join` options (API.md).
 #[derive(Debug, Default, serde::Deserialize)]
@@ -160,14 +155,18 @@ struct Shared {
     core: Core,
     lock: RefCell<Option<WorkspaceLock>>,
     persistent: bool,
+    log_level: LogLevel,
 }
 
 /// Encodes a result as plain JS data: JSON text parsed by `JSON.parse`. A page of 500 rows x 60
 /// cells took 10-30 ms through serde-wasm-bindgen (one boundary call per value) in Chromium.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let start = crate::trace::now();
     let text = serde_json::to_string(value)
         .map_err(|e| to_js_error(Error::Engine(format!("encoding a result: {e}"))))?;
-    js_sys::JSON::parse(&text)
+    let value = js_sys::JSON::parse(&text);
+    phase("duckline encode result", start);
+    value
 }
 
 /// Decodes an optional options object (absent, `undefined` or `null` -> default).
@@ -193,8 +192,16 @@ fn field_of(object: Option<&JsValue>, name: &str) -> JsValue {
     }
 }
 
-/// `Uint8Array | ArrayBuffer | Blob | File` -> bytes (one copy into wasm memory).
+/// `Uint8Array | ArrayBuffer | Blob | File` -> bytes (one copy into wasm memory), measured as the
+/// phase `duckline read input`.
 async fn bytes_of(data: JsValue) -> Result<Vec<u8>> {
+    let start = crate::trace::now();
+    let bytes = read_bytes(data).await;
+    phase("duckline read input", start);
+    bytes
+}
+
+async fn read_bytes(data: JsValue) -> Result<Vec<u8>> {
     if let Some(a) = data.dyn_ref::<Uint8Array>() {
         return Ok(a.to_vec());
     }
@@ -212,12 +219,37 @@ async fn bytes_of(data: JsValue) -> Result<Vec<u8>> {
     ))
 }
 
-fn promise<F, T>(future: F) -> Promise
-where
-    F: std::future::Future<Output = Result<T, JsValue>> + 'static,
-    T: Into<JsValue>,
-{
-    future_to_promise(async move { future.await.map(Into::into) })
+impl Workspace {
+    /// The [`Call`] of `method`, labelled `Workspace("<name>").<method>(<args>)`.
+    fn call(&self, method: &str, args: &str) -> Call {
+        let label = format!("Workspace({:?}).{method}({args})", self.shared.core.name());
+        Call::start(self.shared.log_level, method.to_owned(), label)
+    }
+}
+
+impl Table {
+    /// The [`Call`] of `method`, labelled `Table("<name>").<method>(<args>)`.
+    fn call(&self, method: &str, args: &str) -> Call {
+        let label = format!("Table({:?}).{method}({args})", self.name);
+        Call::start(self.shared.log_level, method.to_owned(), label)
+    }
+
+    /// `apply`'s [`Call`]: measured as `duckline apply <op>`.
+    fn call_apply(&self, command: &JsValue) -> Call {
+        let op = field(command, "op")
+            .as_string()
+            .unwrap_or_else(|| "?".into());
+        let label = format!("Table({:?}).apply({op})", self.name);
+        Call::start(self.shared.log_level, format!("apply {op}"), label)
+    }
+}
+
+impl Diff {
+    /// The [`Call`] of `method`, labelled `Diff("<table>").<method>()`, measured as `diff.<method>`.
+    fn call(&self, method: &str) -> Call {
+        let label = format!("{}.{method}()", self.label);
+        Call::start(self.shared.log_level, format!("diff.{method}"), label)
+    }
 }
 
 /// A workspace: named tables with timelines, persisted in OPFS (`duckline/<name>/`).
@@ -232,12 +264,21 @@ impl Workspace {
     /// Takes the workspace's Web Lock: a second tab gets `WorkspaceBusy`.
     ///
     /// Errors (`code`): `WorkspaceBusy`, `Unsupported` (no OPFS with `storage: "opfs"`),
-    /// `InvalidCommand` (bad options), `Engine` (DuckDB-WASM failed to start).
+    /// `InvalidCommand` (bad options, e.g. an unknown `logLevel`), `Engine` (DuckDB-WASM failed
+    /// to start).
     #[wasm_bindgen(unchecked_return_type = "Promise<Workspace>")]
     pub fn open(
         #[wasm_bindgen(unchecked_param_type = "WorkspaceOptions")] options: Option<JsValue>,
     ) -> Promise {
-        promise(async move { open(options).await.map_err(to_js_error) })
+        let name = field_of(options.as_ref(), "name").as_string();
+        let level = field_of(options.as_ref(), "logLevel").as_string();
+        let level = level
+            .and_then(|l| LogLevel::parse(&l).ok())
+            .unwrap_or_default();
+        let label = format!("Workspace.open({:?})", name.as_deref().unwrap_or("default"));
+        traced(Call::start(level, "open".into(), label), async move {
+            open(options).await.map_err(to_js_error)
+        })
     }
 
     /// The workspace name.
@@ -250,14 +291,16 @@ impl Workspace {
     #[wasm_bindgen(unchecked_return_type = "Promise<TableInfo[]>")]
     pub fn tables(&self) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move { to_js(&s.core.tables().await.map_err(to_js_error)?) })
+        traced(self.call("tables", ""), async move {
+            to_js(&s.core.tables().await.map_err(to_js_error)?)
+        })
     }
 
     /// The table named `name`. Errors: `NotFound`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Table>")]
     pub fn table(&self, name: String) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
+        traced(self.call("table", &format!("{name:?}")), async move {
             let id = s.core.table_id(&name).await.map_err(to_js_error)?;
             Ok(Table {
                 shared: s,
@@ -279,7 +322,7 @@ impl Workspace {
         #[wasm_bindgen(unchecked_param_type = "CsvOptions")] options: Option<JsValue>,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
+        traced(self.call("importCsv", &format!("{name:?}")), async move {
             let run = async {
                 let options: CsvOptions = from_js(options, "CsvOptions")?;
                 let bytes = bytes_of(data).await?;
@@ -304,15 +347,18 @@ impl Workspace {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
-            let run = async { s.core.import_parquet(&name, bytes_of(data).await?).await };
-            let id = run.await.map_err(to_js_error)?;
-            Ok(Table {
-                shared: s,
-                id,
-                name,
-            })
-        })
+        traced(
+            self.call("importParquet", &format!("{name:?}")),
+            async move {
+                let run = async { s.core.import_parquet(&name, bytes_of(data).await?).await };
+                let id = run.await.map_err(to_js_error)?;
+                Ok(Table {
+                    shared: s,
+                    id,
+                    name,
+                })
+            },
+        )
     }
 
     /// Stacks the rows of `tables` into a new table `newName`; columns match by name and are NULL
@@ -324,7 +370,7 @@ impl Workspace {
         tables: Vec<String>,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
+        traced(self.call("stack", &format!("{new_name:?}")), async move {
             let id = s
                 .core
                 .stack(&new_name, &tables)
@@ -347,7 +393,7 @@ impl Workspace {
         #[wasm_bindgen(unchecked_param_type = "JoinOptions")] options: JsValue,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
+        traced(self.call("join", &format!("{new_name:?}")), async move {
             let run = async {
                 let spec: JoinSpec = from_js(Some(options), "join options")?;
                 let how = duckline_core::JoinKind::parse(&spec.how)?;
@@ -375,26 +421,30 @@ impl Workspace {
         #[wasm_bindgen(unchecked_param_type = "{ keys: string[] }")] options: JsValue,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
-            let run = async {
-                let spec: CompareSpec = from_js(Some(options), "compare options")?;
-                let diff_id = s.core.compare(&left, &right, &spec.keys).await?;
-                Ok((diff_id, s.core.diff_summary(diff_id).await?))
-            };
-            let (diff_id, summary) = run.await.map_err(to_js_error)?;
-            Ok(Diff {
-                shared: s,
-                id: diff_id,
-                summary: to_js(&summary)?,
-            })
-        })
+        traced(
+            self.call("compare", &format!("{left:?}, {right:?}")),
+            async move {
+                let run = async {
+                    let spec: CompareSpec = from_js(Some(options), "compare options")?;
+                    let diff_id = s.core.compare(&left, &right, &spec.keys).await?;
+                    Ok((diff_id, s.core.diff_summary(diff_id).await?))
+                };
+                let (diff_id, summary) = run.await.map_err(to_js_error)?;
+                Ok(Diff {
+                    shared: s,
+                    id: diff_id,
+                    summary: to_js(&summary)?,
+                    label: format!("Diff({left:?} vs {right:?})"),
+                })
+            },
+        )
     }
 
     /// Drops a table and removes its files. Errors: `NotFound`.
     #[wasm_bindgen(js_name = dropTable, unchecked_return_type = "Promise<void>")]
     pub fn drop_table(&self, name: String) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
+        traced(self.call("dropTable", &format!("{name:?}")), async move {
             s.core.drop_table(&name).await.map_err(to_js_error)?;
             Ok(JsValue::UNDEFINED)
         })
@@ -405,7 +455,7 @@ impl Workspace {
     #[wasm_bindgen(unchecked_return_type = "Promise<StorageInfo>")]
     pub fn storage(&self) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
+        traced(self.call("storage", ""), async move {
             let run = async {
                 let figures = s.core.storage().await?;
                 let (usage, quota) = if s.persistent {
@@ -425,7 +475,9 @@ impl Workspace {
     #[wasm_bindgen(unchecked_return_type = "Promise<MemoryInfo>")]
     pub fn memory(&self) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move { to_js(&s.core.memory().await.map_err(to_js_error)?) })
+        traced(self.call("memory", ""), async move {
+            to_js(&s.core.memory().await.map_err(to_js_error)?)
+        })
     }
 
     /// Frees the workspace's tables in DuckDB and releases its Web Lock; files stay for the next
@@ -433,7 +485,7 @@ impl Workspace {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn close(&self) -> Promise {
         let s = Rc::clone(&self.shared);
-        promise(async move {
+        traced(self.call("close", ""), async move {
             s.core.close().await.map_err(to_js_error)?;
             if let Some(lock) = s.lock.borrow_mut().take() {
                 lock.release();
@@ -443,9 +495,19 @@ impl Workspace {
     }
 }
 
-/// `memoryLimitMb` of an options object as [`EngineOptions`] (120 s to start DuckDB-WASM).
-/// Errors: [`Error::InvalidCommand`] for a limit under 1 MiB.
+/// `memoryLimitMb` and `logLevel` of an options object as [`EngineOptions`] (120 s to start
+/// DuckDB-WASM). Errors: [`Error::InvalidCommand`] for a limit under 1 MiB or an unknown level.
 pub(crate) fn engine_options(options: &JsValue) -> Result<EngineOptions> {
+    let level = field(options, "logLevel");
+    let log_level = match level.as_string() {
+        Some(level) => LogLevel::parse(&level)?,
+        None if level.is_undefined() || level.is_null() => LogLevel::default(),
+        None => {
+            return Err(Error::InvalidCommand(format!(
+                "logLevel must be a string, got {level:?}"
+            )));
+        }
+    };
     let memory_limit_mb = match field(options, "memoryLimitMb").as_f64() {
         None => None,
         Some(mb) if mb >= 1.0 && mb <= f64::from(u32::MAX) => Some(mb as u32),
@@ -458,10 +520,11 @@ pub(crate) fn engine_options(options: &JsValue) -> Result<EngineOptions> {
     Ok(EngineOptions {
         memory_limit_mb,
         instantiate_timeout_ms: Some(120_000),
+        log_level,
     })
 }
 
-/// `duckdbBundles` of an options object, or DuckDB-WASM's eh bundle in `pkg/duckdb/`.
+/// `duckdbBundles` of an options object, or DuckDB-WASM's eh bundle in the package's `duckdb/`.
 pub(crate) fn bundles(options: &JsValue) -> DuckDbBundles {
     let bundles = field(options, "duckdbBundles");
     match (
@@ -472,7 +535,7 @@ pub(crate) fn bundles(options: &JsValue) -> DuckDbBundles {
             main_module,
             main_worker,
         },
-        _ => DuckDbBundles::in_folder(&default_bundle_folder()),
+        _ => DuckDbBundles::in_package(),
     }
 }
 
@@ -507,17 +570,22 @@ async fn open(options: Option<JsValue>) -> Result<Workspace> {
         }
     };
     let duckdb = field(&options, "duckdb");
+    let start = crate::trace::now();
     let engine = if duckdb.is_undefined() || duckdb.is_null() {
         WasmEngine::from_bundles(&bundles(&options), &engine_options).await?
     } else {
         WasmEngine::from_duckdb(duckdb, &engine_options).await?
     };
+    phase("duckline start DuckDB", start);
+    let start = crate::trace::now();
     let core = duckline_core::Workspace::open(&name, engine, store).await?;
+    phase("duckline restore", start);
     Ok(Workspace {
         shared: Rc::new(Shared {
             core,
             lock: RefCell::new(lock),
             persistent,
+            log_level: engine_options.log_level,
         }),
     })
 }
@@ -542,7 +610,9 @@ impl Table {
     #[wasm_bindgen(unchecked_return_type = "Promise<TableInfo>")]
     pub fn info(&self) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move { to_js(&s.core.table_info(id).await.map_err(to_js_error)?) })
+        traced(self.call("info", ""), async move {
+            to_js(&s.core.table_info(id).await.map_err(to_js_error)?)
+        })
     }
 
     /// Applies a command (COMMANDS.md) as a new step; durable when it resolves. A `signal` already
@@ -557,7 +627,7 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call_apply(&command), async move {
             let run = async {
                 if field(&field_of(options.as_ref(), "signal"), "aborted").as_bool() == Some(true) {
                     return Err(Error::Cancelled);
@@ -574,21 +644,25 @@ impl Table {
     #[wasm_bindgen(unchecked_return_type = "Promise<StepInfo | null>")]
     pub fn undo(&self) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move { to_js(&s.core.undo(id).await.map_err(to_js_error)?) })
+        traced(self.call("undo", ""), async move {
+            to_js(&s.core.undo(id).await.map_err(to_js_error)?)
+        })
     }
 
     /// Redoes the step after the position; resolves to that step, or `null` at the end.
     #[wasm_bindgen(unchecked_return_type = "Promise<StepInfo | null>")]
     pub fn redo(&self) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move { to_js(&s.core.redo(id).await.map_err(to_js_error)?) })
+        traced(self.call("redo", ""), async move {
+            to_js(&s.core.redo(id).await.map_err(to_js_error)?)
+        })
     }
 
     /// Moves to `position` (0 = as imported). Errors: `InvalidCommand` beyond the timeline.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn goto(&self, position: u32) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("goto", &position.to_string()), async move {
             s.core
                 .goto(id, position as usize)
                 .await
@@ -601,7 +675,9 @@ impl Table {
     #[wasm_bindgen(unchecked_return_type = "Promise<Timeline>")]
     pub fn timeline(&self) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move { to_js(&s.core.timeline(id).await.map_err(to_js_error)?) })
+        traced(self.call("timeline", ""), async move {
+            to_js(&s.core.timeline(id).await.map_err(to_js_error)?)
+        })
     }
 
     /// A keyset page of rows in display order (default 500 rows, at most 10,000). Right after a
@@ -614,7 +690,7 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "RowsOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("rows", ""), async move {
             let run = async {
                 let options: RowsOptions = from_js(options, "RowsOptions")?;
                 s.core.rows(id, &options).await
@@ -632,7 +708,7 @@ impl Table {
         options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("rowsAt", &index.to_string()), async move {
             let run = async {
                 if !(index >= 0.0 && index.fract() == 0.0) {
                     return Err(Error::InvalidCommand(format!(
@@ -654,7 +730,8 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "{ from?: number }")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        let label = format!("Diff({:?})", self.name);
+        traced(self.call("diff", ""), async move {
             let run = async {
                 let from = field_of(options.as_ref(), "from").as_f64().unwrap_or(0.0);
                 if !(from >= 0.0 && from.fract() == 0.0) {
@@ -671,6 +748,7 @@ impl Table {
                 shared: s,
                 id: diff_id,
                 summary: to_js(&summary)?,
+                label,
             })
         })
     }
@@ -684,7 +762,7 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "\"csv\" | \"parquet\"")] format: String,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("export", &format!("{format:?}")), async move {
             let run = async {
                 let format = duckline_core::export::ExportFormat::parse(&format)?;
                 s.core.export(id, format).await
@@ -698,7 +776,9 @@ impl Table {
     #[wasm_bindgen(unchecked_return_type = "Promise<Recipe>")]
     pub fn recipe(&self) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move { to_js(&s.core.recipe(id).await.map_err(to_js_error)?) })
+        traced(self.call("recipe", ""), async move {
+            to_js(&s.core.recipe(id).await.map_err(to_js_error)?)
+        })
     }
 
     /// Validates a recipe (version, ops, the columns each step names), then applies one step per
@@ -710,7 +790,7 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "Recipe")] recipe: JsValue,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("applyRecipe", ""), async move {
             let run = async {
                 let recipe: serde_json::Value = serde_wasm_bindgen::from_value(recipe)
                     .map_err(|e| Error::InvalidInput(format!("bad recipe: {e}")))?;
@@ -728,7 +808,7 @@ impl Table {
         #[wasm_bindgen(unchecked_param_type = "ClusterOptions")] options: JsValue,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("clusters", ""), async move {
             let run = async {
                 let options: duckline_core::clusters::ClusterOptions =
                     from_js(Some(options), "ClusterOptions")?;
@@ -745,6 +825,8 @@ pub struct Diff {
     shared: Rc<Shared>,
     id: u32,
     summary: JsValue,
+    /// What it compares, for call labels: `Diff("flights")`, `Diff("a" vs "b")`.
+    label: String,
 }
 
 #[wasm_bindgen]
@@ -764,7 +846,7 @@ impl Diff {
         #[wasm_bindgen(unchecked_param_type = "DiffPageOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("page"), async move {
             let run = async {
                 let options: DiffPageOptions = from_js(options, "DiffPageOptions")?;
                 s.core.diff_page(id, &options).await
@@ -781,7 +863,7 @@ impl Diff {
         #[wasm_bindgen(unchecked_param_type = "DiffPageOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("pageAt"), async move {
             let run = async {
                 if !(index >= 0.0 && index.fract() == 0.0) {
                     return Err(Error::InvalidCommand(format!(
@@ -799,7 +881,7 @@ impl Diff {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn close(&self) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
-        promise(async move {
+        traced(self.call("close"), async move {
             s.core.diff_close(id).await.map_err(to_js_error)?;
             Ok(JsValue::UNDEFINED)
         })

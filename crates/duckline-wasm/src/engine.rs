@@ -32,6 +32,7 @@ mod glue {
             worker_url: &str,
             wasm_url: &str,
             timeout_ms: f64,
+            log_level: &str,
         ) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = isAsyncDuckDB)]
         pub fn is_async_duckdb(value: &JsValue) -> bool;
@@ -62,12 +63,61 @@ mod glue {
         #[wasm_bindgen(catch)]
         pub async fn terminate(db: &JsValue) -> Result<JsValue, JsValue>;
     }
+}
 
-    #[wasm_bindgen]
+/// How much duckline reports on the console (API.md `logLevel`). Levels are ordered: each one
+/// includes the ones before it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Nothing from duckline; DuckDB-WASM's own errors only.
+    Error,
+    /// The default: nothing from duckline (its outcomes are results and rejections);
+    /// DuckDB-WASM's warnings and errors.
+    #[default]
+    Warn,
+    /// Also every public call with its duration (`console.info`).
+    Info,
+    /// Also every SQL statement and Arrow upload with its duration and row count
+    /// (`console.debug`), each as a `duckline sql` User Timing measure as well.
+    Debug,
+}
+
+impl LogLevel {
+    /// `"error" | "warn" | "info" | "debug"`. Errors: [`Error::InvalidCommand`] for anything else.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "error" => Ok(Self::Error),
+            "warn" => Ok(Self::Warn),
+            "info" => Ok(Self::Info),
+            "debug" => Ok(Self::Debug),
+            other => Err(Error::InvalidCommand(format!(
+                "logLevel must be \"error\", \"warn\", \"info\" or \"debug\", got {other:?}"
+            ))),
+        }
+    }
+
+    /// The JS name, as [`LogLevel::parse`] takes it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warn => "warn",
+            Self::Info => "info",
+            Self::Debug => "debug",
+        }
+    }
+}
+
+/// The package's own copy of the `eh` bundle (`js/bundles.js`).
+mod package {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/js/bundles.js")]
     extern "C" {
-        /// `performance.now()`: exists on windows and workers alike.
-        #[wasm_bindgen(js_namespace = performance, js_name = now)]
-        pub fn performance_now() -> f64;
+        #[wasm_bindgen(js_name = packageWasmUrl)]
+        pub fn wasm_url() -> String;
+        #[wasm_bindgen(js_name = packageWorkerUrl)]
+        pub fn worker_url() -> String;
     }
 }
 
@@ -83,6 +133,16 @@ pub struct DuckDbBundles {
 }
 
 impl DuckDbBundles {
+    /// The `duckdb/` folder of the npm package, named so that bundlers emit both files (see
+    /// `js/bundles.js`): the default when `duckdbBundles` is not given.
+    #[must_use]
+    pub fn in_package() -> Self {
+        Self {
+            main_module: package::wasm_url(),
+            main_worker: package::worker_url(),
+        }
+    }
+
     /// The two files of the `eh` bundle under one folder URL, e.g. `"/vendor/"` gives
     /// `/vendor/duckdb-eh.wasm` and `/vendor/duckdb-browser-eh.worker.js` (a missing trailing `/` is
     /// added). `scripts/build-js-assets.sh` copies both files from npm's `@duckdb/duckdb-wasm/dist`.
@@ -106,6 +166,8 @@ pub struct EngineOptions {
     /// instantiating DuckDB-WASM ([`Error::Engine`]). `None` waits forever. A wrong URL usually
     /// fails fast, but DuckDB-WASM has been seen to hang instead of rejecting.
     pub instantiate_timeout_ms: Option<u32>,
+    /// [`LogLevel::Debug`] logs and measures every statement (see [`LogLevel`]).
+    pub log_level: LogLevel,
 }
 
 /// A DuckDB-WASM database and one connection to it, as a [`duckline_core::Engine`].
@@ -149,6 +211,8 @@ pub struct WasmEngine {
     db: JsValue,
     conn: f64,
     owns_db: bool,
+    /// [`LogLevel::Debug`]: every statement is logged and measured.
+    log_sql: bool,
     /// Set by [`WasmEngine::close`]; otherwise drop closes (see the `Drop` impl).
     closed: bool,
 }
@@ -172,7 +236,7 @@ impl WasmEngine {
         let worker = glue::resolve_url(&bundles.main_worker).map_err(engine_error)?;
         let wasm = glue::resolve_url(&bundles.main_module).map_err(engine_error)?;
         let timeout = options.instantiate_timeout_ms.map_or(0.0, f64::from);
-        let db = glue::create_duckdb(&worker, &wasm, timeout)
+        let db = glue::create_duckdb(&worker, &wasm, timeout, options.log_level.as_str())
             .await
             .map_err(engine_error)?;
         match Self::start(db.clone(), true, options).await {
@@ -210,6 +274,7 @@ impl WasmEngine {
             db,
             conn,
             owns_db,
+            log_sql: options.log_level >= LogLevel::Debug,
             closed: false,
         };
         let mut setup = String::from(
@@ -263,6 +328,32 @@ impl WasmEngine {
             .dyn_into::<Uint8Array>()
             .map_err(|v| Error::Engine(format!("runQuery returned {v:?}, not bytes")))
     }
+
+    /// At [`LogLevel::Debug`]: `console.debug` of what ran since `start` (a `performance.now()`),
+    /// its duration, its result's row count (`None`: not known) or its error, plus a `duckline sql`
+    /// User Timing measure over the same span.
+    fn log_statement<T>(&self, what: &str, start: f64, result: &Result<T>, rows: Option<usize>) {
+        if !self.log_sql {
+            return;
+        }
+        let end = crate::trace::now();
+        let outcome = match (result, rows) {
+            (Err(e), _) => format!("failed: {e}"),
+            (Ok(_), Some(rows)) => format!("{rows} rows"),
+            (Ok(_), None) => "ok".to_owned(),
+        };
+        crate::trace::debug(&format!(
+            "duckline sql {:.1} ms, {outcome}: {what}",
+            end - start
+        ));
+        crate::trace::measure(
+            "duckline sql",
+            start,
+            end,
+            result.is_err(),
+            &[("statement", what), ("outcome", &outcome)],
+        );
+    }
 }
 
 /// Encodes `batches` (cast to `schema`, each dropped once encoded) as one Arrow IPC stream with its
@@ -300,15 +391,31 @@ impl Engine for WasmEngine {
     /// Errors: [`Error::Engine`] with DuckDB's message (e.g. `Catalog Error: Table with name x does
     /// not exist!`).
     async fn execute(&self, sql: &str) -> Result<()> {
-        self.run(sql).await.map(|_| ())
+        let start = crate::trace::now();
+        let result = self.run(sql).await;
+        // Counting rows decodes the result: only when it is logged.
+        let rows = match &result {
+            Ok(bytes) if self.log_sql => {
+                decode_ipc_file(bytes.to_vec()).ok().map(|b| row_count(&b))
+            }
+            _ => None,
+        };
+        self.log_statement(sql, start, &result, rows);
+        result.map(|_| ())
     }
 
     /// Decodes DuckDB-WASM's IPC file into its record batches (2,048 rows each at most, as DuckDB
     /// produces them); a result without rows gives one empty batch carrying the schema. Types: see
     /// [`WasmEngine`]. Errors: [`Error::Engine`] from DuckDB or from decoding.
     async fn query(&self, sql: &str) -> Result<Vec<RecordBatch>> {
-        let bytes = self.run(sql).await?.to_vec();
-        decode_ipc_file(bytes)
+        let start = crate::trace::now();
+        let result = match self.run(sql).await {
+            Ok(bytes) => decode_ipc_file(bytes.to_vec()),
+            Err(e) => Err(e),
+        };
+        let rows = result.as_ref().ok().map(|b| row_count(b));
+        self.log_statement(sql, start, &result, rows);
+        result
     }
 
     /// Sends the batches as one Arrow IPC stream (each batch is dropped once encoded) to
@@ -351,13 +458,19 @@ impl Engine for WasmEngine {
             }
         }
         let schema = duckdb_schema(first.schema_ref());
+        let rows = row_count(&batches);
+        let start = crate::trace::now();
         let stream = encode_ipc_stream(&schema, batches)?;
         // One call with the whole stream: DuckDB-WASM 1.32.0 does not copy the bytes of earlier
         // calls of a multi-call stream, so their batches would point into freed memory.
-        glue::insert_arrow_from_ipc_stream(&self.db, self.conn, stream, table, true)
+        let result = glue::insert_arrow_from_ipc_stream(&self.db, self.conn, stream, table, true)
             .await
-            .map_err(engine_error)?;
-        Ok(())
+            .map_err(engine_error);
+        if self.log_sql {
+            let what = format!("insertArrowFromIPCStream {table} (Arrow upload)");
+            self.log_statement(&what, start, &result, Some(rows));
+        }
+        result.map(|_| ())
     }
 
     /// `registerFileBuffer(name, copy of bytes)`: the file lives in DuckDB-WASM's heap until
@@ -384,7 +497,7 @@ impl Engine for WasmEngine {
     /// `performance.now()`: milliseconds since the page or worker started, sub-millisecond
     /// resolution (coarsened by the browser).
     fn now_millis(&self) -> f64 {
-        glue::performance_now()
+        crate::trace::now()
     }
 }
 
@@ -412,6 +525,10 @@ fn duckdb_message(message: String) -> String {
         (Some(kind), Some(text)) => format!("{kind} Error: {text}"),
         _ => message,
     }
+}
+
+fn row_count(batches: &[RecordBatch]) -> usize {
+    batches.iter().map(RecordBatch::num_rows).sum()
 }
 
 fn len_u32(len: usize) -> Result<u32> {

@@ -55,6 +55,7 @@ fn options() -> EngineOptions {
     EngineOptions {
         memory_limit_mb: Some(1024),
         instantiate_timeout_ms: Some(60_000),
+        ..EngineOptions::default()
     }
 }
 
@@ -671,6 +672,7 @@ async fn a_missing_bundle_fails_instead_of_hanging() {
     let options = EngineOptions {
         memory_limit_mb: None,
         instantiate_timeout_ms: Some(5_000),
+        ..EngineOptions::default()
     };
     let err = WasmEngine::from_bundles(&bad, &options).await.unwrap_err();
     console_log!(

@@ -60,6 +60,7 @@ impl Harness for Browser {
         let options = EngineOptions {
             memory_limit_mb: None,
             instantiate_timeout_ms: Some(60_000),
+            ..EngineOptions::default()
         };
         WasmEngine::from_bundles(&bundles, &options)
             .await
