@@ -18,7 +18,8 @@ use std::rc::Rc;
 
 use arrow_array::{Array, Float64Array, RecordBatch};
 use arrow_schema::DataType;
-use duckline_core::{Engine, Error, Result, Store, parquet_io, sql};
+use duckline_core::persist::parquet as parquet_io;
+use duckline_core::{Engine, Error, Result, Store, sql};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;

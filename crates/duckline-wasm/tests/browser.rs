@@ -128,6 +128,10 @@ async fn duck_types(engine: &WasmEngine, table: &str) -> Vec<String> {
 }
 
 #[wasm_bindgen_test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a browser test is one linear script of calls and checks; cutting it up would hide the sequence"
+)]
 async fn round_trip_of_core_types() {
     let engine = engine().await;
     let table = unique("rt_types");
@@ -692,6 +696,10 @@ async fn a_missing_bundle_fails_instead_of_hanging() {
 }
 
 #[wasm_bindgen_test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a browser test is one linear script of calls and checks; cutting it up would hide the sequence"
+)]
 async fn opfs_store_round_trip() {
     assert!(opfs_available());
     let store = OpfsStore::open(&unique("test-ws")).await.unwrap();
