@@ -9,7 +9,7 @@ use crate::{Error, Result};
 /// One user-visible column: stable id, display name and DuckDB type name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnMeta {
-    /// Stable column identity; the DuckDB column is named `c<id>` ([`crate::sql::column_name`]).
+    /// Stable column identity; the DuckDB column is named `c<id>` (`sql::column_name`).
     pub id: u32,
     /// Display name (what users and commands call it).
     pub name: String,

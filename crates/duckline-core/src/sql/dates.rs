@@ -149,7 +149,7 @@ pub fn parse_date_sql(column: &ColumnMeta, order: DateOrder) -> String {
 }
 
 /// SQL for completed years at `as_of` (`YYYY-MM-DD`) of the birth date held in the helper column
-/// `_dl_h` (see [`crate::command::Plan::AddColumn`]): birthday-aware, so someone born on Feb 29
+/// `_dl_h` (the `helper` of an `AddColumn` plan): birthday-aware, so someone born on Feb 29
 /// turns a year older on Mar 1 in non-leap years; future dates give NULL.
 #[must_use]
 pub fn age_sql(as_of: &str) -> String {

@@ -15,10 +15,6 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     ///
     /// Errors: [`Error::NotFound`] (table or key column), [`Error::InvalidCommand`] (no keys),
     /// [`Error::InvalidInput`] when a side has duplicate keys (saying how many), [`Error::Engine`].
-    #[expect(
-        clippy::too_many_lines,
-        reason = "not split yet: key checks, pairing join, index and summary in sequence"
-    )]
     pub async fn compare(&self, left: &str, right: &str, keys: &[String]) -> Result<u32> {
         if keys.is_empty() {
             return Err(Error::InvalidCommand(
@@ -53,27 +49,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 sql::ident(&sql::column_name(r.id))
             ));
         }
-        for (name, id, schema) in [
-            (left, left_id, &left_schema),
-            (right, right_id, &right_schema),
-        ] {
-            let key_columns = keys
-                .iter()
-                .map(|k| find_column(schema, k).map(|c| sql::ident(&sql::column_name(c.id))))
-                .collect::<Result<Vec<_>>>()?
-                .join(", ");
-            let duplicated = self
-                .count(&format!(
-                    "SELECT count(*) FROM (SELECT {key_columns} FROM {} GROUP BY ALL HAVING count(*) > 1)",
-                    sql::table_name(id)
-                ))
-                .await?;
-            if duplicated > 0 {
-                return Err(Error::InvalidInput(format!(
-                    "compare: {duplicated} key values occur more than once in {name:?}; keys must identify rows"
-                )));
-            }
-        }
+        self.check_unique_keys(left, left_id, &left_schema, keys)
+            .await?;
+        self.check_unique_keys(right, right_id, &right_schema, keys)
+            .await?;
         let compared: Vec<(ColumnMeta, ColumnMeta)> = right_schema
             .iter()
             .filter_map(|r| {
@@ -133,5 +112,33 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 Err(e)
             }
         }
+    }
+
+    /// Refuses keys that do not identify the rows of table `name` (id `id`).
+    /// Errors: [`Error::InvalidInput`] naming how many key values repeat.
+    async fn check_unique_keys(
+        &self,
+        name: &str,
+        id: u32,
+        schema: &[ColumnMeta],
+        keys: &[String],
+    ) -> Result<()> {
+        let key_columns = keys
+            .iter()
+            .map(|k| find_column(schema, k).map(|c| sql::ident(&sql::column_name(c.id))))
+            .collect::<Result<Vec<_>>>()?
+            .join(", ");
+        let duplicated = self
+            .count(&format!(
+                "SELECT count(*) FROM (SELECT {key_columns} FROM {} GROUP BY ALL HAVING count(*) > 1)",
+                sql::table_name(id)
+            ))
+            .await?;
+        if duplicated > 0 {
+            return Err(Error::InvalidInput(format!(
+                "compare: {duplicated} key values occur more than once in {name:?}; keys must identify rows"
+            )));
+        }
+        Ok(())
     }
 }

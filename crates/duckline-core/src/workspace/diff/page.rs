@@ -14,7 +14,7 @@ use crate::{Engine, Error, Result, Store, Workspace, values};
 use super::super::cursor::{decode_diff_cursor, encode_diff_cursor};
 use super::super::rows::page_limit;
 use super::super::sql_results::first_i64;
-use super::live_diff;
+use super::{DiffState, live_diff};
 
 impl<E: Engine, S: Store> Workspace<E, S> {
     /// A keyset page of changed rows after the cursor `options.after`, in display order.
@@ -43,10 +43,6 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .await
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "not split yet: bounds from the index, column list, join back, row assembly"
-    )]
     async fn diff_page_from(
         &self,
         diff_id: u32,
@@ -56,87 +52,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let limit = page_limit(options.limit)?;
         let st = self.lock().await?;
         let diff = live_diff(&st, diff_id)?;
-        // Page columns: current columns, then removed ones; each (name, before column, after column).
-        let mut all: Vec<(String, Option<&ColumnMeta>, Option<&ColumnMeta>)> = diff
-            .current_schema
-            .iter()
-            .map(|c| {
-                (
-                    c.name.clone(),
-                    diff.compared
-                        .iter()
-                        .find(|(_, a)| a.id == c.id)
-                        .map(|(b, _)| b),
-                    Some(c),
-                )
-            })
-            .collect();
-        for f in diff
-            .from_schema
-            .iter()
-            .filter(|f| !diff.compared.iter().any(|(b, _)| b.id == f.id))
-        {
-            all.push((f.name.clone(), Some(f), None));
-        }
-        let columns: Vec<(String, Option<&ColumnMeta>, Option<&ColumnMeta>)> =
-            match &options.columns {
-                None => all,
-                Some(names) => names
-                    .iter()
-                    .map(|n| {
-                        all.iter()
-                            .find(|(name, ..)| name == n)
-                            .cloned()
-                            .ok_or_else(|| Error::NotFound(format!("unknown column {n:?}")))
-                    })
-                    .collect::<Result<_>>()?,
-            };
-        let statuses = match &options.statuses {
-            Some(s) if s.is_empty() => {
-                return Err(Error::InvalidCommand("statuses must not be empty".into()));
-            }
-            Some(s) => format!(
-                " AND status IN ({})",
-                s.iter()
-                    .map(|s| s.code().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            None => String::new(),
-        };
-        let masks = (0..diff.mask_count())
-            .map(|i| format!(", i.m{i}"))
-            .collect::<String>();
-        let mut select =
-            format!("SELECT coalesce(i.after_id, i.before_id), i.status, i.pos{masks}");
-        // Each distinct cell expression is selected once (an untouched column's before value is
-        // its after value): `slots` holds each page column's (before, after) result column.
-        let mut expressions: Vec<String> = Vec::new();
-        let mut slot = |expression: String| {
-            let at = expressions.iter().position(|e| *e == expression);
-            at.unwrap_or_else(|| {
-                expressions.push(expression);
-                expressions.len() - 1
-            })
-        };
-        let slots: Vec<(Option<usize>, Option<usize>)> = columns
-            .iter()
-            .map(|(_, before, after)| {
-                let before = before.map(|b| {
-                    let side = match &diff.before_column_ids {
-                        Some(ids) if !ids.contains(&b.id) => "a",
-                        _ => "b",
-                    };
-                    slot(format!("{side}.{}", sql::ident(&sql::column_name(b.id))))
-                });
-                let after =
-                    after.map(|a| slot(format!("a.{}", sql::ident(&sql::column_name(a.id)))));
-                (before, after)
-            })
-            .collect();
-        for e in &expressions {
-            let _ = write!(select, ", {e}");
-        }
+        let columns = page_columns(diff, options.columns.as_deref())?;
+        let statuses = status_filter(options)?;
+        let (select, slots) = cell_select(diff, &columns);
         // Two queries: the page's bounds (positions and row ids) from the index, then the page
         // with literal range filters, which prune on the index (`rowid` is the position)
         // and on both tables (stored about in row-id order), instead of a semi-join that scans
@@ -232,6 +150,104 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             },
         })
     }
+}
+
+/// One column of a diff page: its name, its column in the `from` state and in the current one.
+type PageColumn<'a> = (String, Option<&'a ColumnMeta>, Option<&'a ColumnMeta>);
+
+/// The page's columns: `names` in that order, or every current column then every removed one.
+/// Errors: [`Error::NotFound`] for a name neither state has.
+fn page_columns<'a>(diff: &'a DiffState, names: Option<&[String]>) -> Result<Vec<PageColumn<'a>>> {
+    let mut all: Vec<PageColumn<'a>> = diff
+        .current_schema
+        .iter()
+        .map(|c| {
+            (
+                c.name.clone(),
+                diff.compared
+                    .iter()
+                    .find(|(_, a)| a.id == c.id)
+                    .map(|(b, _)| b),
+                Some(c),
+            )
+        })
+        .collect();
+    for f in diff
+        .from_schema
+        .iter()
+        .filter(|f| !diff.compared.iter().any(|(b, _)| b.id == f.id))
+    {
+        all.push((f.name.clone(), Some(f), None));
+    }
+    match names {
+        None => Ok(all),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                all.iter()
+                    .find(|(name, ..)| name == n)
+                    .cloned()
+                    .ok_or_else(|| Error::NotFound(format!("unknown column {n:?}")))
+            })
+            .collect(),
+    }
+}
+
+/// The ` AND status IN (...)` filter of `options.statuses` (empty for all statuses).
+/// Errors: [`Error::InvalidCommand`] for an empty list.
+fn status_filter(options: &DiffPageOptions) -> Result<String> {
+    Ok(match &options.statuses {
+        Some(s) if s.is_empty() => {
+            return Err(Error::InvalidCommand("statuses must not be empty".into()));
+        }
+        Some(s) => format!(
+            " AND status IN ({})",
+            s.iter()
+                .map(|s| s.code().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => String::new(),
+    })
+}
+
+/// Result columns of a page column's (before, after) values; `None` where that side has none.
+type CellSlots = (Option<usize>, Option<usize>);
+
+/// The page query's select list (row id, status, pos, masks, then each distinct cell expression
+/// once: an untouched column's before value is its after value) and, per page column, the result
+/// slots of its (before, after) values.
+fn cell_select(diff: &DiffState, columns: &[PageColumn<'_>]) -> (String, Vec<CellSlots>) {
+    let masks = (0..diff.mask_count())
+        .map(|i| format!(", i.m{i}"))
+        .collect::<String>();
+    let mut select = format!("SELECT coalesce(i.after_id, i.before_id), i.status, i.pos{masks}");
+    let mut expressions: Vec<String> = Vec::new();
+    let mut slot = |expression: String| {
+        let at = expressions.iter().position(|e| *e == expression);
+        at.unwrap_or_else(|| {
+            expressions.push(expression);
+            expressions.len() - 1
+        })
+    };
+    let slots = columns
+        .iter()
+        .map(|(_, before, after)| {
+            let before = before.map(|b| {
+                let side = match &diff.before_column_ids {
+                    Some(ids) if !ids.contains(&b.id) => "a",
+                    _ => "b",
+                };
+                slot(format!("{side}.{}", sql::ident(&sql::column_name(b.id))))
+            });
+            let after = after.map(|a| slot(format!("a.{}", sql::ident(&sql::column_name(a.id)))));
+            (before, after)
+        })
+        .collect();
+    for e in &expressions {
+        let _ = write!(select, ", {e}");
+    }
+    (select, slots)
 }
 
 /// `(row id, status code, pos, changed-column masks)` of one diff page row.
