@@ -49,19 +49,6 @@ impl JoinKind {
 }
 
 impl<E: Engine, S: Store> Workspace<E, S> {
-    /// The loaded table named `name`: its id and visible schema.
-    async fn loaded_table(&self, st: &mut State, name: &str) -> Result<(u32, Vec<ColumnMeta>)> {
-        let id = st
-            .manifest
-            .tables
-            .iter()
-            .find(|t| t.name == name)
-            .map(|t| t.id)
-            .ok_or_else(|| Error::NotFound(format!("no table named {name:?}")))?;
-        self.ensure_loaded(st, id).await?;
-        Ok((id, st.entry(id)?.schema().to_vec()))
-    }
-
     /// Creates table `new_name` from the query `select` (display names as column names), keeping
     /// the query's row order, and persists it as the new table's original.
     async fn create_table_from_query(

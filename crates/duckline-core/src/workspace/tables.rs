@@ -2,6 +2,7 @@
 
 use crate::model::{ColumnInfo, TableInfo, Timeline};
 use crate::persist::manifest::TableEntry;
+use crate::schema::ColumnMeta;
 use crate::sql;
 use crate::{Engine, Error, Result, Store, Workspace};
 
@@ -18,13 +19,19 @@ impl<E: Engine, S: Store> Workspace<E, S> {
 
     /// The id of the table named `name`. Errors: [`Error::NotFound`].
     pub async fn table_id(&self, name: &str) -> Result<u32> {
-        let st = self.lock().await?;
-        st.manifest
-            .tables
-            .iter()
-            .find(|t| t.name == name)
-            .map(|t| t.id)
-            .ok_or_else(|| Error::NotFound(format!("no table named {name:?}")))
+        self.lock().await?.table_named(name)
+    }
+
+    /// The table named `name`, loaded: its id and visible schema. Errors: [`Error::NotFound`], and
+    /// those of reloading it.
+    pub(super) async fn loaded_table(
+        &self,
+        st: &mut State,
+        name: &str,
+    ) -> Result<(u32, Vec<ColumnMeta>)> {
+        let id = st.table_named(name)?;
+        self.ensure_loaded(st, id).await?;
+        Ok((id, st.entry(id)?.schema().to_vec()))
     }
 
     /// [`TableInfo`] of a table. Errors: [`Error::NotFound`].
@@ -99,4 +106,16 @@ pub(super) fn check_table_name(st: &State, name: &str) -> Result<()> {
         return Err(Error::TableExists(name.to_owned()));
     }
     Ok(())
+}
+
+impl State {
+    /// The id of the table named `name`. Errors: [`Error::NotFound`].
+    pub(super) fn table_named(&self, name: &str) -> Result<u32> {
+        self.manifest
+            .tables
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.id)
+            .ok_or_else(|| Error::NotFound(format!("no table named {name:?}")))
+    }
 }

@@ -24,16 +24,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let mut st = self.lock().await?;
         let mut sides = Vec::new();
         for name in [left, right] {
-            let id = st
-                .manifest
-                .tables
-                .iter()
-                .find(|t| t.name == name)
-                .map(|t| t.id)
-                .ok_or_else(|| Error::NotFound(format!("no table named {name:?}")))?;
-            self.ensure_loaded(&mut st, id).await?;
-            let entry = st.entry(id)?;
-            sides.push((id, entry.schema().to_vec(), entry.row_count()));
+            let (id, schema) = self.loaded_table(&mut st, name).await?;
+            sides.push((id, schema, st.entry(id)?.row_count()));
         }
         let (right_id, right_schema, right_rows) = sides.pop().expect("two sides");
         let (left_id, left_schema, _) = sides.pop().expect("two sides");
