@@ -84,6 +84,8 @@ export interface JoinOptions { left: string; right: string; on: string[]; how: "
 export interface StorageInfo { files: number; bytes: number; usageBytes: number; quotaBytes: number }
 export interface MemoryInfo { duckdbBytes: number; tables: { name: string; bytes: number }[] }
 export interface Recipe { version: 1; steps: Command[] }
+/** `secrets`: one key per `hash` step of the recipe whose `secret` is null, in order. */
+export interface ApplyRecipeOptions { secrets?: string[] }
 export interface ClusterOptions { column: string; method?: "fingerprint" | "ngram" | "metaphone" | "cologne" | "knn"; ngramSize?: number; distance?: "levenshtein"; radius?: number; blockingNgramSize?: number }
 /** `key`: the shared key, or for knn the first value in UTF-16 order; `values` most frequent first, `values[0]` the suggested new value. */
 export interface Cluster { key: string; values: { value: string; count: number }[] }
@@ -782,19 +784,23 @@ impl Table {
     }
 
     /// Validates a recipe (version, ops, the columns each step names), then applies one step per
-    /// command. Errors: `InvalidInput` naming the step (nothing applied); a step failing when it
-    /// runs rejects with its error after the table went back to its starting position.
+    /// command. `options.secrets`: the keys of its `hash` steps (stored recipes carry
+    /// `secret: null`), one per such step, in order. Errors: `InvalidInput` naming the step, a
+    /// missing or extra secret (nothing applied); a step failing when it runs rejects with its
+    /// error after the table went back to its starting position.
     #[wasm_bindgen(js_name = applyRecipe, unchecked_return_type = "Promise<StepInfo[]>")]
     pub fn apply_recipe(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Recipe")] recipe: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ApplyRecipeOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("applyRecipe", ""), async move {
             let run = async {
                 let recipe: serde_json::Value = serde_wasm_bindgen::from_value(recipe)
                     .map_err(|e| Error::InvalidInput(format!("bad recipe: {e}")))?;
-                s.core.apply_recipe(id, recipe).await
+                let options: ApplyRecipeOptions = from_js(options, "ApplyRecipeOptions")?;
+                s.core.apply_recipe(id, recipe, &options.secrets).await
             };
             to_js(&run.await.map_err(to_js_error)?)
         })
@@ -886,4 +892,12 @@ impl Diff {
             Ok(JsValue::UNDEFINED)
         })
     }
+}
+
+/// `applyRecipe`'s options (API.md): the secrets of the recipe's `hash` steps, in order.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplyRecipeOptions {
+    #[serde(default)]
+    secrets: Vec<String>,
 }

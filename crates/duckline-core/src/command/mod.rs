@@ -43,6 +43,8 @@ pub trait CommandSpec {
     /// Fills defaults that depend on the moment of applying (as `YYYY-MM-DD`), so that the stored
     /// command replays identically.
     fn fill_defaults(&mut self, _today: &str) {}
+    /// Drops what must never be stored (`hash`'s secret), once the step has been planned.
+    fn forget_secrets(&mut self) {}
 }
 
 /// The registry: `"op" => Variant(family::Struct)`, in COMMANDS.md order. Generates [`Command`],
@@ -101,6 +103,12 @@ macro_rules! commands {
             /// `today`, as `YYYY-MM-DD`), so the stored command replays identically.
             pub fn fill_defaults(&mut self, today: &str) {
                 match self { $(Self::$variant(c) => c.fill_defaults(today),)* }
+            }
+
+            /// Drops every secret (`hash`'s key): what is stored, returned in `StepInfo` or put in
+            /// a recipe never holds one.
+            pub fn forget_secrets(&mut self) {
+                match self { $(Self::$variant(c) => c.forget_secrets(),)* }
             }
         }
     };

@@ -178,6 +178,7 @@ mod flights;
 mod import;
 mod recipe;
 mod reopen;
+mod secrets;
 mod timeline;
 
 pub use bad_input::bad_input_changes_nothing;
@@ -193,6 +194,7 @@ pub use flights::flights_main_job;
 pub use import::{import_and_pages, odd_names_and_long_values};
 pub use recipe::recipe_round_trip_and_bad_recipes;
 pub use reopen::{reopen_first_page_preview, reopen_restores_everything};
+pub use secrets::secrets_are_never_stored;
 pub use timeline::{bytes_written_are_the_files_written, redo_branch_discard};
 
 /// Declares one test per scenario, from the one list of scenario names below (both platforms run
@@ -223,6 +225,7 @@ macro_rules! scenario_tests {
             stack_and_join
             export_csv_and_parquet
             recipe_round_trip_and_bad_recipes
+            secrets_are_never_stored
             clusters_fingerprint_and_ngram
             clusters_every_method
         );

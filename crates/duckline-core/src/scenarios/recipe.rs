@@ -35,7 +35,7 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
     assert!(json["steps"][4]["asOf"].is_string(), "defaults as stored");
     let b = import_fixture::<H>(&ws, "people_b", PEOPLE_CSV).await;
     let steps = ws
-        .apply_recipe(b, json.clone())
+        .apply_recipe(b, json.clone(), &[])
         .await
         .expect("apply recipe");
     assert_eq!(steps.len(), 7);
@@ -78,7 +78,7 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
         ),
     ];
     for (recipe, step, what) in bad {
-        let e = ws.apply_recipe(c, recipe.clone()).await.unwrap_err();
+        let e = ws.apply_recipe(c, recipe.clone(), &[]).await.unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidInput, "{recipe}: {e}");
         let m = e.to_string();
         assert!(m.contains(step) && m.contains(what), "{recipe}: {m}");
@@ -97,6 +97,7 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
                 {"op": "trim", "column": "name"},
                 {"op": "delete_rows", "rowIds": [999]}
             ]}),
+            &[],
         )
         .await
         .unwrap_err();
@@ -110,7 +111,7 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
         "the applied step stays redoable"
     );
     assert_eq!(
-        ws.apply_recipe(99, json!({"version": 1, "steps": []}))
+        ws.apply_recipe(99, json!({"version": 1, "steps": []}), &[])
             .await
             .unwrap_err()
             .code(),

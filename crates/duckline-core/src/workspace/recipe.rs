@@ -36,7 +36,15 @@ impl Recipe {
     /// Parses and validates a recipe's JSON against the schema it will start from.
     ///
     /// Errors: [`Error::InvalidInput`] naming the failing step (1-based) and why.
-    pub fn validate(json: serde_json::Value, schema: &[ColumnMeta]) -> Result<Self> {
+    ///
+    /// `secrets` are the keys of the recipe's `hash` steps whose `secret` is `null` (as every
+    /// recipe from `recipe()` has), one per such step, in order; a missing one, or one too many, is
+    /// [`Error::InvalidInput`].
+    pub fn validate(
+        json: serde_json::Value,
+        schema: &[ColumnMeta],
+        secrets: &[String],
+    ) -> Result<Self> {
         let bad = |m: String| Error::InvalidInput(format!("bad recipe: {m}"));
         let serde_json::Value::Object(mut object) = json else {
             return Err(bad("a recipe is an object { version, steps }".into()));
@@ -65,9 +73,21 @@ impl Recipe {
         // checked for their op and parameters only, their columns when they run.
         let mut schema_known = true;
         let mut commands = Vec::with_capacity(steps.len());
+        let mut secrets = secrets.iter();
         for (i, step) in steps.into_iter().enumerate() {
             let at = |e: Error| bad(format!("step {}: {e}", i + 1));
-            let command = Command::from_json(step).map_err(at)?;
+            let mut command = Command::from_json(step).map_err(at)?;
+            if let Command::Hash(hash) = &mut command
+                && hash.secret.is_none()
+            {
+                let secret = secrets.next().ok_or_else(|| {
+                    bad(format!(
+                        "step {}: hash has no secret (secrets are never stored): pass one per hash step in secrets",
+                        i + 1
+                    ))
+                })?;
+                hash.secret = Some(secret.clone());
+            }
             if !schema_known {
                 if let Command::CustomSql(c) = &command {
                     crate::command::custom_sql::check(&c.sql).map_err(at)?;
@@ -92,6 +112,9 @@ impl Recipe {
                 Plan::Cells(_) | Plan::DeleteRows { .. } | Plan::InsertRow { .. } => {}
             }
             commands.push(command);
+        }
+        if secrets.next().is_some() {
+            return Err(bad("more secrets than hash steps without a secret".into()));
         }
         Ok(Self {
             version: RECIPE_VERSION,
@@ -126,13 +149,14 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         &self,
         table_id: u32,
         recipe: serde_json::Value,
+        secrets: &[String],
     ) -> Result<Vec<StepInfo>> {
         let (schema, start) = {
             let st = self.lock().await?;
             let entry = st.entry(table_id)?;
             (entry.schema().to_vec(), entry.position)
         };
-        let recipe = Recipe::validate(recipe, &schema)?;
+        let recipe = Recipe::validate(recipe, &schema, secrets)?;
         let mut infos = Vec::with_capacity(recipe.steps.len());
         for (i, command) in recipe.steps.into_iter().enumerate() {
             let json = serde_json::to_value(&command)

@@ -102,6 +102,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             command.fill_defaults(&self.today().await?);
         }
         let plan = command.plan(entry.schema())?;
+        command.forget_secrets();
         self.ensure_loaded(&mut st, table_id).await?;
         let mut tx = self.begin(table_id).await?;
         let outcome = match self.run_plan(&mut st, &entry, &plan, &mut tx).await {
