@@ -599,6 +599,11 @@ test('recipe: download, then upload onto a fresh import (round trip)', { skip: S
   await assertApplied(r, 'trim');
   r = await submitForm('uppercase', async (f) => f.locator('[name="column"]').selectOption('city'));
   await assertApplied(r, 'uppercase');
+  r = await submitForm('hash', async (f) => {
+    await f.locator('[name="column"]').selectOption('note');
+    await f.locator('[name="secret"]').fill('pepper');
+  });
+  await assertApplied(r, 'hash');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="recipe-download"]')]);
   await waitIdle(page, LONG);
   await assertNoError(page, 'recipe download');
@@ -607,20 +612,32 @@ test('recipe: download, then upload onto a fresh import (round trip)', { skip: S
   await download.saveAs(recipeFile);
   const recipe = JSON.parse(await readFile(recipeFile, 'utf8'));
   assert.equal(recipe.version, 1);
-  assert.deepEqual(recipe.steps.map((s) => s.op), ['trim', 'uppercase']);
+  assert.deepEqual(recipe.steps.map((s) => s.op), ['trim', 'uppercase', 'hash']);
+  assert.equal(recipe.steps[2].secret, null, 'the secret is never written into a recipe');
+  assert.doesNotMatch(await readFile(recipeFile, 'utf8'), /pepper/);
   const expectedNames = await columnValues('name');
   const expectedCities = await columnValues('city');
+  const expectedNotes = await columnValues('note');
 
   const second = await importPeople('replay');
+  const asked = [];
+  const answer = (dialog) => {
+    asked.push(dialog.message());
+    return dialog.accept('pepper');
+  };
+  page.on('dialog', answer);
   await page.setInputFiles('[data-testid="recipe-file"]', recipeFile);
   await waitIdle(page, LONG);
+  page.off('dialog', answer);
   await assertNoError(page, 'recipe upload');
+  assert.deepEqual(asked, ['Secret for step 3 (hash of note)']);
   assert.equal(await page.textContent('[data-testid="table-name"]'), second);
   const tl = await readTimeline(page);
-  assert.equal(tl.position, 2);
-  assert.deepEqual(tl.entries.filter((e) => e.index > 0).map((e) => e.op), ['trim', 'uppercase']);
+  assert.equal(tl.position, 3);
+  assert.deepEqual(tl.entries.filter((e) => e.index > 0).map((e) => e.op), ['trim', 'uppercase', 'hash']);
   assert.deepEqual(await columnValues('name'), expectedNames);
   assert.deepEqual(await columnValues('city'), expectedCities);
+  assert.deepEqual(await columnValues('note'), expectedNotes, 'same secret, same HMAC');
 
   // A broken recipe file is refused with its code, nothing changes.
   const bad = path.join(dir, 'bad.recipe.json');
@@ -629,7 +646,7 @@ test('recipe: download, then upload onto a fresh import (round trip)', { skip: S
   await waitIdle(page, LONG);
   assert.equal((await currentError(page))?.code, 'InvalidInput');
   await page.click('[data-testid="error-dismiss"]');
-  assert.equal((await readTimeline(page)).position, 2);
+  assert.equal((await readTimeline(page)).position, 3);
 });
 
 test('export: CSV and Parquet downloads named after the table', { skip: SKIP_ALL }, async (t) => {

@@ -81,7 +81,7 @@ export const COMMAND_FORMS = [
     ],
   },
   // Privacy
-  { op: 'hash', title: 'Hash (SHA-256)', fields: [column, { name: 'secret', kind: 'text', label: 'Secret', keepSpaces: true }] },
+  { op: 'hash', title: 'Hash (HMAC-SHA-256)', fields: [column, { name: 'secret', kind: 'text', label: 'Secret', keepSpaces: true }] },
   simple('redact', 'Redact'),
   simple('mask', 'Mask'),
   simple('last4', 'Keep last 4'),

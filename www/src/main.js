@@ -414,9 +414,22 @@ function uploadRecipe(file) {
         e.code = 'InvalidInput';
         throw e;
       }
+      // Stored recipes carry `secret: null` for each hash step (secrets are never stored): ask
+      // for them in order, as applyRecipe takes them.
+      const secrets = [];
+      const commands = Array.isArray(recipe?.steps) ? recipe.steps : [];
+      for (const [i, command] of commands.entries()) {
+        if (command?.op !== 'hash' || command.secret != null) continue;
+        const secret = window.prompt(`Secret for step ${i + 1} (hash of ${command.column})`);
+        if (secret === null) {
+          showMessage(messageEl, `Recipe ${file.name} not applied: no secret for step ${i + 1}.`);
+          return;
+        }
+        secrets.push(secret);
+      }
       showMessage(messageEl, `Applying recipe ${file.name}…`);
       try {
-        const steps = await timed('table.applyRecipe', () => table.applyRecipe(recipe));
+        const steps = await timed('table.applyRecipe', () => table.applyRecipe(recipe, { secrets }));
         const n = Array.isArray(steps) ? steps.length : 0;
         showMessage(messageEl, `Applied recipe ${file.name}: ${n} step${n === 1 ? '' : 's'}.`);
         messageEl.dataset.recipeSteps = String(n);
