@@ -22,8 +22,12 @@ pub enum ErrorCode {
     Cancelled,
     /// The platform lacks a required capability (e.g. OPFS).
     Unsupported,
-    /// DuckDB failed (the message carries DuckDB's text), or a platform I/O failure other than
-    /// quota: API.md has no separate code for those.
+    /// A stored file cannot be read or fails its checksum; nothing was deleted or changed.
+    Corrupt,
+    /// The store (OPFS, a directory) failed for another reason than quota; the message carries
+    /// the platform's.
+    Storage,
+    /// DuckDB failed; the message carries DuckDB's text.
     Engine,
 }
 
@@ -40,6 +44,8 @@ impl ErrorCode {
             Self::StorageFull => "StorageFull",
             Self::Cancelled => "Cancelled",
             Self::Unsupported => "Unsupported",
+            Self::Corrupt => "Corrupt",
+            Self::Storage => "Storage",
             Self::Engine => "Engine",
         }
     }
@@ -101,7 +107,9 @@ impl Error {
             Self::StorageFull(_) => ErrorCode::StorageFull,
             Self::Cancelled => ErrorCode::Cancelled,
             Self::Unsupported(_) => ErrorCode::Unsupported,
-            Self::Engine(_) | Self::Storage(_) | Self::Corrupt { .. } => ErrorCode::Engine,
+            Self::Corrupt { .. } => ErrorCode::Corrupt,
+            Self::Storage(_) => ErrorCode::Storage,
+            Self::Engine(_) => ErrorCode::Engine,
         }
     }
 }

@@ -1,144 +1,327 @@
-//! Fault injection: a store that fails its N-th call, and the scenario proving that every failure leaves the last committed state.
+//! Fault injection: a store that fails its N-th call of one kind (list, read, write, delete,
+//! size), and the scenario proving that every failure leaves the last committed state.
 
 use super::*;
+use crate::persist::layout;
+use crate::persist::manifest::{Manifest, TableEntry};
 
-/// A [`Store`] that fails its N-th mutating call (write or delete) with [`crate::Error::Storage`],
-/// as a crash or a full disk would: fault injection for the reliability scenario.
-pub struct FaultyStore<S: Store> {
-    inner: S,
-    mutations: Rc<Cell<u32>>,
-    fail_at: Option<u32>,
+/// The calls of the [`Store`] trait, as fault points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    /// [`Store::list`].
+    List,
+    /// [`Store::read`].
+    Read,
+    /// [`Store::write`].
+    Write,
+    /// [`Store::delete`].
+    Delete,
+    /// [`Store::size`].
+    Size,
 }
 
-impl<S: Store> FaultyStore<S> {
-    /// Wraps `inner`; `fail_at` = the 1-based mutating call to fail (`None`: never).
-    pub fn new(inner: S, fail_at: Option<u32>) -> Self {
-        Self {
-            inner,
-            mutations: Rc::new(Cell::new(0)),
-            fail_at,
-        }
-    }
+impl CallKind {
+    /// Every kind, in the order of [`FaultCounts`].
+    pub const ALL: [Self; 5] = [
+        Self::List,
+        Self::Read,
+        Self::Write,
+        Self::Delete,
+        Self::Size,
+    ];
+}
 
-    /// A counter of mutating calls shared with the store (read it after the run).
+/// Calls counted per [`CallKind`], indexed in the order of [`CallKind::ALL`].
+pub type FaultCounts = [u32; 5];
+
+/// The state shared by the [`FaultyStore`]s of one run: counters, the fault, and whether it is
+/// armed (checks of the scenario itself disarm it, so that only the calls under test count).
+#[derive(Default)]
+pub struct Faults {
+    counts: Cell<FaultCounts>,
+    fail_at: Option<(CallKind, u32)>,
+    disarmed: Cell<bool>,
+}
+
+impl Faults {
+    /// Counts calls, failing the `n`-th (1-based) call of `kind` when `fail_at` is given.
     #[must_use]
-    pub fn counter(&self) -> Rc<Cell<u32>> {
-        Rc::clone(&self.mutations)
+    pub fn new(fail_at: Option<(CallKind, u32)>) -> Rc<Self> {
+        Rc::new(Self {
+            fail_at,
+            ..Self::default()
+        })
     }
 
-    fn mutate(&self) -> crate::Result<()> {
-        let n = self.mutations.get() + 1;
-        self.mutations.set(n);
-        if self.fail_at == Some(n) {
+    /// Calls counted so far.
+    #[must_use]
+    pub fn counts(&self) -> FaultCounts {
+        self.counts.get()
+    }
+
+    fn call(&self, kind: CallKind) -> crate::Result<()> {
+        if self.disarmed.get() {
+            return Ok(());
+        }
+        let index = CallKind::ALL.iter().position(|k| *k == kind).unwrap();
+        let mut counts = self.counts.get();
+        counts[index] += 1;
+        self.counts.set(counts);
+        if self.fail_at == Some((kind, counts[index])) {
             return Err(crate::Error::Storage(format!(
-                "injected failure of mutating call {n}"
+                "injected failure of {kind:?} call {}",
+                counts[index]
             )));
         }
         Ok(())
     }
 }
 
+/// A [`Store`] that fails one chosen call with [`crate::Error::Storage`], as a crash, a full disk
+/// or a flaky device would: fault injection for the reliability scenario.
+pub struct FaultyStore<S: Store> {
+    inner: S,
+    faults: Rc<Faults>,
+}
+
+impl<S: Store> FaultyStore<S> {
+    /// Wraps `inner`, counting (and failing) calls in `faults`.
+    pub fn new(inner: S, faults: Rc<Faults>) -> Self {
+        Self { inner, faults }
+    }
+}
+
 impl<S: Store> Store for FaultyStore<S> {
     async fn list(&self) -> crate::Result<Vec<String>> {
+        self.faults.call(CallKind::List)?;
         self.inner.list().await
     }
     async fn read(&self, path: &str) -> crate::Result<Vec<u8>> {
+        self.faults.call(CallKind::Read)?;
         self.inner.read(path).await
     }
     async fn write(&self, path: &str, bytes: &[u8]) -> crate::Result<()> {
-        self.mutate()?;
+        self.faults.call(CallKind::Write)?;
         self.inner.write(path, bytes).await
     }
     async fn delete(&self, path: &str) -> crate::Result<()> {
-        self.mutate()?;
+        self.faults.call(CallKind::Delete)?;
         self.inner.delete(path).await
     }
     async fn size(&self, path: &str) -> crate::Result<u64> {
+        self.faults.call(CallKind::Size)?;
         self.inner.size(path).await
     }
 }
 
-/// The operations of the fault-injection scenario; returns the snapshot after each one that
-/// succeeded (errors are expected when a write fails).
-async fn fault_run<E: Engine, S: Store>(ws: &Workspace<E, S>) -> Option<Snapshot> {
-    let mut last = None;
-    let Ok(t) = ws
+/// What users see of the workspace: the table list and the state of `people`.
+type State = (Vec<TableInfo>, Option<Snapshot>);
+
+async fn state<E: Engine, S: Store>(ws: &Workspace<E, S>, faults: &Faults) -> State {
+    faults.disarmed.set(true);
+    let tables = ws.tables().await.expect("tables");
+    let people = match ws.table_id("people").await {
+        Ok(t) => Some(snapshot(ws, t, 100).await),
+        Err(_) => None,
+    };
+    faults.disarmed.set(false);
+    (tables, people)
+}
+
+/// One call of the scenario.
+enum Call {
+    Apply(Value),
+    Undo,
+    Redo,
+    Goto(usize),
+    Import(&'static str),
+    Drop(&'static str),
+    Storage,
+}
+
+/// The scenario: an import, each delta kind, undo, redo, goto, a new branch after undo, a
+/// second table dropped, storage figures. Returns the state after the last call that committed
+/// (`None`: nothing did). A failed call must reject with a typed error and change nothing.
+async fn fault_run<E: Engine, S: Store>(ws: &Workspace<E, S>, faults: &Faults) -> Option<State> {
+    let t = ws
         .import_csv(
             "people",
             PEOPLE_CSV.as_bytes().to_vec(),
             &CsvOptions::default(),
         )
         .await
-    else {
-        return last;
-    };
-    last = Some(snapshot(ws, t, 100).await);
-    let ops: [Value; 4] = [
-        json!({"op": "trim", "column": "name"}),
-        json!({"op": "remove_duplicates"}),
-        json!({"op": "undo"}),
-        json!({"op": "pad_zeros", "column": "account", "length": 8}),
+        .ok()?;
+    let mut last = state(ws, faults).await;
+    let calls = [
+        Call::Apply(json!({"op": "trim", "column": "name"})),
+        Call::Apply(json!({"op": "remove_duplicates"})),
+        Call::Apply(json!({"op": "add_column", "name": "extra", "value": "x"})),
+        Call::Apply(json!({"op": "rename_column", "column": "extra", "newName": "more"})),
+        Call::Apply(json!({"op": "delete_column", "column": "more"})),
+        Call::Apply(json!({"op": "insert_row", "after": null, "values": {"name": "Zed"}})),
+        Call::Apply(json!({"op": "custom_sql", "sql": "UPDATE {table} SET name = name || '!'"})),
+        Call::Undo,
+        Call::Undo,
+        Call::Redo,
+        Call::Goto(0),
+        Call::Goto(6),
+        Call::Undo,
+        Call::Apply(json!({"op": "pad_zeros", "column": "account", "length": 8})),
+        Call::Import("second"),
+        Call::Drop("second"),
+        Call::Storage,
     ];
-    for op in ops {
-        let result = if op["op"] == "undo" {
-            ws.undo(t).await.map(|_| ())
-        } else {
-            ws.apply(t, op.clone()).await.map(|_| ())
+    let mut failed = false;
+    for call in calls {
+        let result = match &call {
+            Call::Apply(command) => ws.apply(t, command.clone()).await.map(|_| ()),
+            Call::Undo => ws.undo(t).await.map(|_| ()),
+            Call::Redo => ws.redo(t).await.map(|_| ()),
+            Call::Goto(position) => ws.goto(t, *position).await,
+            Call::Import(name) => ws
+                .import_csv(name, b"a,b\n1,x\n".to_vec(), &CsvOptions::default())
+                .await
+                .map(|_| ()),
+            Call::Drop(name) => ws.drop_table(name).await,
+            Call::Storage => ws.storage().await.map(|_| ()),
         };
-        let now = snapshot(ws, t, 100).await;
-        if result.is_err() {
-            assert_eq!(Some(&now), last.as_ref(), "a failed {op} changed the table");
+        let now = state(ws, faults).await;
+        if let Err(e) = result {
+            // The injected failure comes first; later calls may fail as its consequence (a
+            // column that was not added), each with its own code.
+            if !failed {
+                assert_eq!(e.code(), ErrorCode::Storage, "the injected failure: {e}");
+            }
+            failed = true;
+            assert_eq!(now, last, "a failed call changed the workspace: {e}");
         }
-        last = Some(now);
+        last = now;
     }
-    last
+    Some(last)
 }
 
-/// Fault injection: for every N, fail the N-th store write or delete of a scenario. Reopening
-/// must give exactly the last committed state, and garbage collection leaves one manifest and no
-/// stray files.
-pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
-    let clean = FaultyStore::new(h.store().await, None);
-    let counter = clean.counter();
-    let ws = Workspace::open("scenario", h.engine().await, clean)
-        .await
-        .expect("open");
-    fault_run(&ws).await.expect("a clean run succeeds");
-    ws.close().await.expect("close");
-    let mutations = counter.get();
-    assert!(mutations > 8, "the run writes files ({mutations})");
-    for n in 1..=mutations {
-        let store = h.store().await;
-        for (f, _) in files(&store).await {
-            store.delete(&f).await.expect("reset");
-        }
-        let faulty = FaultyStore::new(h.store().await, Some(n));
-        let ws = Workspace::open("scenario", h.engine().await, faulty)
-            .await
-            .expect("open");
-        let last = fault_run(&ws).await;
-        ws.close().await.expect("close");
-        let reopened = Workspace::open("scenario", h.engine().await, h.store().await)
-            .await
-            .expect("reopen");
-        let tables = reopened.tables().await.expect("tables");
-        match &last {
-            None => assert!(tables.is_empty(), "failure {n}: nothing was committed"),
-            Some(expected) => {
-                let t = reopened.table_id("people").await.expect("people");
-                assert_eq!(&snapshot(&reopened, t, 100).await, expected, "failure {n}");
-            }
-        }
-        reopened.close().await.expect("close");
-        let listed = files(&h.store().await).await;
-        let manifests = listed
-            .iter()
-            .filter(|(f, _)| f.starts_with("manifest-"))
-            .count();
-        assert!(manifests <= 1, "failure {n}: {listed:?}");
-        assert!(
-            !listed.iter().any(|(f, _)| f.contains(".tmp")),
-            "failure {n}: {listed:?}"
+/// Every file of duckline's layout is named by one of the (at most two) manifests kept.
+async fn assert_no_stray_files<S: Store>(store: &S, context: &str) {
+    let listed = files(store).await;
+    let manifests: Vec<&String> = listed
+        .iter()
+        .map(|(f, _)| f)
+        .filter(|f| Manifest::generation_of(f).is_some())
+        .collect();
+    assert!(manifests.len() <= 2, "{context}: {listed:?}");
+    let mut named = std::collections::HashSet::new();
+    for path in &manifests {
+        let manifest =
+            Manifest::decode(path, &store.read(path).await.expect("read")).expect("valid");
+        named.insert((*path).clone());
+        named.extend(
+            manifest
+                .tables
+                .iter()
+                .flat_map(TableEntry::files)
+                .map(|f| f.path.clone()),
         );
     }
+    let stray: Vec<&(String, u64)> = listed
+        .iter()
+        .filter(|(f, _)| layout::is_ours(f) && !named.contains(f))
+        .collect();
+    assert!(stray.is_empty(), "{context}: stray files {stray:?}");
+}
+
+/// Deletes every file, then runs the scenario on a store counting (and failing) in `faults`;
+/// returns the last committed state (`None` when the open itself failed or nothing committed).
+async fn fresh_run<H: Harness>(h: &H, faults: &Rc<Faults>, context: &str) -> Option<State> {
+    let store = h.store().await;
+    for (f, _) in files(&store).await {
+        store.delete(&f).await.expect("reset");
+    }
+    let store = FaultyStore::new(h.store().await, Rc::clone(faults));
+    match Workspace::open("scenario", h.engine().await, store).await {
+        Ok(ws) => {
+            let last = fault_run(&ws, faults).await;
+            ws.close().await.expect("close");
+            last
+        }
+        Err(e) => {
+            assert_eq!(e.code(), ErrorCode::Storage, "{context}: {e}");
+            None
+        }
+    }
+}
+
+/// Opens the workspace on a store counting (and failing) in `faults`.
+async fn faulty_open<H: Harness>(
+    h: &H,
+    faults: &Rc<Faults>,
+) -> crate::Result<Workspace<H::Engine, FaultyStore<H::Store>>> {
+    let store = FaultyStore::new(h.store().await, Rc::clone(faults));
+    Workspace::open("scenario", h.engine().await, store).await
+}
+
+/// Fault injection: for every kind of store call and every N, fail the N-th such call of a
+/// scenario (see `fault_run`), then of a reopen of its end state. Each failed call rejects with a
+/// typed error and changes nothing; a clean reopen gives exactly the last committed state
+/// (content, row ids, timeline) and leaves no stray files. Prints the fault points tried per
+/// call kind.
+pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
+    let clean = Faults::new(None);
+    fresh_run(h, &clean, "clean run")
+        .await
+        .expect("a clean run succeeds");
+    let in_run = clean.counts();
+    assert!(in_run[2] > 8, "the run writes files ({in_run:?})");
+    let mut tried = [0u32; 5];
+    for (k, kind) in CallKind::ALL.into_iter().enumerate() {
+        for n in 1..=in_run[k] {
+            let context = format!("{kind:?} call {n} of the run");
+            let last = fresh_run(h, &Faults::new(Some((kind, n))), &context).await;
+            let ws = open(h).await;
+            let now = state(&ws, &Faults::default()).await;
+            ws.close().await.expect("close");
+            assert_eq!(now, last.unwrap_or_default(), "{context}");
+            assert_no_stray_files(&h.store().await, &context).await;
+            tried[k] += 1;
+        }
+    }
+
+    // Step durations differ between runs: the reopen phase compares with its own clean run.
+    let expected = fresh_run(h, &Faults::new(None), "clean run")
+        .await
+        .expect("a clean run succeeds");
+    let reopen = Faults::new(None);
+    let ws = faulty_open(h, &reopen).await.expect("reopen");
+    assert_eq!(state(&ws, &reopen).await, expected, "a clean reopen");
+    ws.close().await.expect("close");
+    let at_reopen = reopen.counts();
+    for (k, kind) in CallKind::ALL.into_iter().enumerate() {
+        for n in 1..=at_reopen[k] {
+            let context = format!("{kind:?} call {n} of a reopen");
+            let before = files(&h.store().await).await;
+            let faults = Faults::new(Some((kind, n)));
+            match faulty_open(h, &faults).await {
+                Ok(ws) => {
+                    assert_eq!(state(&ws, &faults).await, expected, "{context}");
+                    ws.close().await.expect("close");
+                }
+                Err(e) => {
+                    assert_eq!(e.code(), ErrorCode::Storage, "{context}: {e}");
+                    assert_eq!(files(&h.store().await).await, before, "{context}");
+                }
+            }
+            let ws = open(h).await;
+            assert_eq!(state(&ws, &Faults::default()).await, expected, "{context}");
+            ws.close().await.expect("close");
+            tried[k] += 1;
+        }
+    }
+    let tried: Vec<String> = CallKind::ALL
+        .iter()
+        .zip(tried)
+        .map(|(kind, n)| format!("{kind:?} {n}"))
+        .collect();
+    println!(
+        "fault points tried: {} (run: {in_run:?}, reopen: {at_reopen:?})",
+        tried.join(", ")
+    );
 }

@@ -170,6 +170,7 @@ mod bad_input;
 mod cases;
 mod clusters;
 mod commands;
+mod damage;
 mod derived;
 mod diff;
 mod export;
@@ -186,10 +187,13 @@ pub use clusters::{
     CLUSTER_CSV, CLUSTER_METHODS_CSV, clusters_every_method, clusters_fingerprint_and_ngram,
 };
 pub use commands::{commands_undo_redo, stepless_commands, time_zone_timestamps};
+pub use damage::damaged_manifests_destroy_nothing;
 pub use derived::stack_and_join;
 pub use diff::{compare_tables, diff_counts_and_pages};
 pub use export::{EXPORT_CSV, export_csv_and_parquet};
-pub use faults::{FaultyStore, faults_leave_the_last_committed_state};
+pub use faults::{
+    CallKind, FaultCounts, Faults, FaultyStore, faults_leave_the_last_committed_state,
+};
 pub use flights::flights_main_job;
 pub use import::{import_and_pages, odd_names_and_long_values};
 pub use recipe::recipe_round_trip_and_bad_recipes;
@@ -222,6 +226,7 @@ macro_rules! scenario_tests {
             bad_input_changes_nothing
             flights_main_job
             faults_leave_the_last_committed_state
+            damaged_manifests_destroy_nothing
             stack_and_join
             export_csv_and_parquet
             recipe_round_trip_and_bad_recipes

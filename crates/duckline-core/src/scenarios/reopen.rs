@@ -3,7 +3,7 @@
 use super::*;
 
 /// Close and reopen with a new engine: same tables, rows, timelines and positions; undo still
-/// works; stray files are removed.
+/// works; stray files of duckline's layout are removed, other files are not.
 #[expect(
     clippy::too_many_lines,
     reason = "a scenario is one linear script of steps and checks; cutting it up would hide the sequence"
@@ -50,9 +50,13 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
         .await
         .expect("stray");
     store
-        .write("manifest-999999999999.json", b"0000\n{torn")
+        .write("manifest-000000000000.json", b"0000\n{torn")
         .await
-        .expect("torn manifest");
+        .expect("torn old manifest");
+    store
+        .write("tables/0/notes.txt", b"not ours")
+        .await
+        .expect("a foreign file");
     let ws = open(h).await;
     assert_eq!(ws.tables().await.expect("tables"), expected_list);
     let t = ws.table_id("people").await.expect("people");
@@ -62,8 +66,12 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
     assert!(
         !listed
             .iter()
-            .any(|(f, _)| f.contains("steps/99") || f.contains("999999")),
+            .any(|(f, _)| f.contains("steps/99") || f.contains("manifest-000000000000")),
         "garbage removed: {listed:?}"
+    );
+    assert!(
+        listed.iter().any(|(f, _)| f == "tables/0/notes.txt"),
+        "a file that is not ours is never deleted: {listed:?}"
     );
     ws.undo(t).await.expect("undo after reopen");
     let s = snapshot(&ws, t, 100).await;

@@ -2,7 +2,8 @@
 
 use super::*;
 
-/// Applying a step after an undo discards the redo branch and its files.
+/// Applying a step after an undo discards the redo branch; its files go with the generation that
+/// still names them, at the commit after.
 pub async fn redo_branch_discard<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
@@ -35,10 +36,27 @@ pub async fn redo_branch_discard<H: Harness>(h: &H) {
     );
     let after = files(&h.store().await).await;
     assert!(
+        after.iter().any(|(f, _)| f.contains("/steps/2/")),
+        "the previous generation still names the discarded step's files"
+    );
+    ws.apply(t, json!({"op": "lowercase", "column": "name"}))
+        .await
+        .expect("lowercase");
+    let after = files(&h.store().await).await;
+    assert!(
         !after.iter().any(|(f, _)| f.contains("/steps/2/")),
-        "the discarded step's files are gone"
+        "the next commit retires that generation: the discarded step's files are gone"
     );
     assert!(ws.redo(t).await.expect("redo").is_none());
+}
+
+/// Size of the newest manifest of `files` (sorted; generations are zero-padded). The previous
+/// generation is kept beside it.
+fn newest_manifest_bytes(files: &[(String, u64)]) -> u64 {
+    files
+        .iter()
+        .rfind(|(f, _)| f.starts_with("manifest-"))
+        .map_or(0, |f| f.1)
 }
 
 /// Steps write their deltas and a manifest, and `bytesWritten` is exactly the growth they caused.
@@ -56,11 +74,7 @@ pub async fn bytes_written_are_the_files_written<H: Harness>(h: &H) {
         .filter(|(f, _)| f.contains("/steps/1/"))
         .map(|f| f.1)
         .sum();
-    let manifest: u64 = now
-        .iter()
-        .filter(|(f, _)| f.starts_with("manifest-"))
-        .map(|f| f.1)
-        .sum();
+    let manifest = newest_manifest_bytes(&now);
     assert!(step_files > 0);
     assert_eq!(step.bytes_written, step_files + manifest);
     assert!(before > 0);
@@ -71,12 +85,7 @@ pub async fn bytes_written_are_the_files_written<H: Harness>(h: &H) {
         )
         .await
         .expect("rename");
-    let manifest: u64 = files(&h.store().await)
-        .await
-        .iter()
-        .filter(|(f, _)| f.starts_with("manifest-"))
-        .map(|f| f.1)
-        .sum();
+    let manifest = newest_manifest_bytes(&files(&h.store().await).await);
     assert_eq!(
         rename.bytes_written, manifest,
         "a schema-only step writes only its manifest"

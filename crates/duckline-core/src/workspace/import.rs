@@ -272,10 +272,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             Ok(manifest)
         }
         .await;
-        tx.commit(st, manifest)
-            .await?
-            .finish(st, std::iter::empty(), 0..0)
-            .await;
+        tx.commit(st, manifest).await?.finish(st, 0..0).await;
         st.loaded.insert(table_id);
         Ok(())
     }

@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 
 use futures::lock::Mutex;
 
+use crate::persist::layout;
 use crate::persist::manifest::{FileRef, MANIFEST_FORMAT_VERSION, Manifest, TableEntry};
 use crate::persist::parquet::DEFAULT_CHUNK_ROW_COUNT;
 use crate::sql;
@@ -53,9 +54,17 @@ pub const DEFAULT_PAGE_ROW_COUNT: u64 = 500;
 pub const MAX_PAGE_ROW_COUNT: u64 = 10_000;
 
 /// Mutable state behind the workspace lock.
-#[derive(Default)]
 struct State {
+    /// The committed state: the newest manifest.
     manifest: Manifest,
+    /// The generation before it, kept on disk with every file it names until the next commit
+    /// retires it, so that a damaged newest manifest costs at most one step.
+    previous: Option<Manifest>,
+    /// The generation number of the next manifest written: past every manifest file seen, the
+    /// damaged ones included, so that none is ever overwritten.
+    next_generation: u64,
+    /// Manifests skipped at open (see [`Workspace::damaged_manifests`]).
+    damaged: Vec<DamagedManifest>,
     /// Tables whose data is in DuckDB.
     loaded: HashSet<u32>,
     /// Bumped on every change of a table; diffs remember it to detect that they are stale.
@@ -64,6 +73,26 @@ struct State {
     next_diff_id: u32,
     next_temp_id: u64,
     closed: bool,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            manifest: Manifest {
+                format_version: MANIFEST_FORMAT_VERSION,
+                ..Manifest::default()
+            },
+            previous: None,
+            next_generation: 1,
+            damaged: Vec::new(),
+            loaded: HashSet::new(),
+            versions: HashMap::new(),
+            diffs: HashMap::new(),
+            next_diff_id: 0,
+            next_temp_id: 0,
+            closed: false,
+        }
+    }
 }
 
 impl State {
@@ -98,58 +127,75 @@ pub struct Workspace<E: Engine, S: Store> {
 }
 
 impl<E: Engine, S: Store> Workspace<E, S> {
-    /// Opens the workspace stored in `store`: reads the highest valid manifest, deletes every file
-    /// it does not name (torn writes, discarded branches, older manifests) and loads no table data
-    /// (tables load on first use).
+    /// Opens the workspace stored in `store` and loads no table data (tables load on first use).
     ///
-    /// Errors: [`Error::Storage`] if the store cannot be listed.
+    /// Reads the manifests newest first: the newest valid one is the committed state, the valid one
+    /// before it is the kept previous generation (see [`Workspace::damaged_manifests`] and
+    /// ARCHITECTURE.md, "Invariants"). Garbage collection follows only when the newest manifest
+    /// file is valid: it deletes the files of duckline's layout ([`layout::is_ours`]) that neither
+    /// kept generation names (torn writes, discarded branches, older manifests), best effort.
+    /// When a manifest newer than the one opened is damaged, nothing is deleted.
+    ///
+    /// Errors: [`Error::Storage`] if the store cannot be listed or a manifest cannot be read
+    /// (nothing changed); [`Error::Corrupt`] naming every manifest and its defect when manifests
+    /// exist but none is valid (nothing deleted or changed).
     pub async fn open(name: &str, engine: E, store: S) -> Result<Self> {
         let files = store.list().await?;
-        let mut manifests: Vec<(u64, &String)> = files
+        let found = read_manifests(&store, &files).await?;
+        let next_generation = found.newest_generation + 1;
+        let Some(manifest) = found.current else {
+            return Self::new(name, engine, store, State::default()).await;
+        };
+        if found
+            .damaged
             .iter()
-            .filter_map(|f| Manifest::generation_of(f).map(|g| (g, f)))
-            .collect();
-        manifests.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
-        let mut manifest = None;
-        for (_, path) in &manifests {
-            if let Ok(bytes) = store.read(path).await
-                && let Ok(m) = Manifest::decode(path, &bytes)
+            .all(|d| d.generation < manifest.generation)
+        {
+            let keep: HashSet<String> = std::iter::once(&manifest)
+                .chain(&found.previous)
+                .flat_map(generation_files)
+                .collect();
+            for file in files
+                .iter()
+                .filter(|f| layout::is_ours(f) && !keep.contains(*f))
             {
-                manifest = Some(m);
-                break;
+                // Best effort: what remains is collected at the next open.
+                store.delete(file).await.ok();
             }
         }
-        let manifest = manifest.unwrap_or(Manifest {
-            format_version: MANIFEST_FORMAT_VERSION,
-            ..Manifest::default()
-        });
-        let mut keep: HashSet<String> = manifest
-            .tables
-            .iter()
-            .flat_map(TableEntry::files)
-            .map(|f| f.path.clone())
-            .collect();
-        if manifest.generation > 0 {
-            keep.insert(Manifest::path(manifest.generation));
-        }
-        for file in files.iter().filter(|f| !keep.contains(*f)) {
-            store.delete(file).await?;
-        }
+        let state = State {
+            manifest,
+            previous: found.previous,
+            next_generation,
+            damaged: found.damaged,
+            ..State::default()
+        };
+        Self::new(name, engine, store, state).await
+    }
+
+    async fn new(name: &str, engine: E, store: S, mut state: State) -> Result<Self> {
         engine
             .execute(
                 "SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;",
             )
             .await?;
+        state.next_generation = state.next_generation.max(1);
         Ok(Self {
             name: name.to_owned(),
             engine,
             store,
-            state: Mutex::new(State {
-                manifest,
-                ..State::default()
-            }),
+            state: Mutex::new(state),
             chunk_row_count: DEFAULT_CHUNK_ROW_COUNT,
         })
+    }
+
+    /// The manifests `open` found damaged and skipped, newest first: a non-empty list means the
+    /// workspace opened at an older generation than the newest file (at most the steps of the
+    /// damaged generations are missing). The damaged files are kept, never deleted by this open.
+    ///
+    /// Errors: none (the list is fixed at open).
+    pub async fn damaged_manifests(&self) -> Vec<DamagedManifest> {
+        self.state.lock().await.damaged.clone()
     }
 
     /// Sets the rows per delta/original chunk file (default [`DEFAULT_CHUNK_ROW_COUNT`]); tests use
@@ -217,4 +263,99 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         st.closed = true;
         Ok(())
     }
+}
+
+/// A manifest file that `open` could not use.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DamagedManifest {
+    /// Its path, `manifest-<generation>.json`.
+    pub path: String,
+    /// Its generation (from the file name).
+    pub generation: u64,
+    /// What is wrong with it (checksum, JSON, format version).
+    pub reason: String,
+}
+
+/// What `open` read: the newest valid manifest, the valid one before it, the damaged ones.
+struct FoundManifests {
+    current: Option<Manifest>,
+    previous: Option<Manifest>,
+    damaged: Vec<DamagedManifest>,
+    /// The highest generation of any manifest file, valid or not (0: none).
+    newest_generation: u64,
+}
+
+/// Reads the manifests of `files` newest first until two valid ones are found.
+///
+/// Errors: [`Error::Storage`] (or the store's error) when one cannot be read: it may be valid, so
+/// the open must not go on without it; [`Error::Corrupt`] when manifests exist and none is valid.
+async fn read_manifests(store: &impl Store, files: &[String]) -> Result<FoundManifests> {
+    let mut manifests: Vec<(u64, &String)> = files
+        .iter()
+        .filter_map(|f| Manifest::generation_of(f).map(|g| (g, f)))
+        .collect();
+    manifests.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
+    let mut found = FoundManifests {
+        current: None,
+        previous: None,
+        damaged: Vec::new(),
+        newest_generation: manifests.first().map_or(0, |m| m.0),
+    };
+    for (generation, path) in &manifests {
+        let bytes = match store.read(path).await {
+            Ok(bytes) => bytes,
+            // Listed, then gone: no longer there to read or to keep.
+            Err(Error::NotFound(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        match Manifest::decode(path, &bytes) {
+            Ok(manifest) if found.current.is_none() => found.current = Some(manifest),
+            Ok(manifest) => {
+                found.previous = Some(manifest);
+                break;
+            }
+            // Older than the valid newest: superseded, not a loss.
+            Err(_) if found.current.is_some() => {}
+            Err(e) => found.damaged.push(DamagedManifest {
+                path: (*path).clone(),
+                generation: *generation,
+                reason: match e {
+                    Error::Corrupt { message, .. } => message,
+                    other => other.to_string(),
+                },
+            }),
+        }
+    }
+    if found.current.is_none() && !found.damaged.is_empty() {
+        let list: Vec<String> = found
+            .damaged
+            .iter()
+            .map(|d| format!("{} ({})", d.path, d.reason))
+            .collect();
+        return Err(Error::Corrupt {
+            path: found.damaged[0].path.clone(),
+            message: format!(
+                "no readable manifest: {}; nothing was deleted or changed. A damaged newest \
+                 manifest alone would have cost at most its last step (the previous generation \
+                 is kept); here none is left to open",
+                list.join(", ")
+            ),
+        });
+    }
+    Ok(found)
+}
+
+/// The manifest file and every data file of one kept generation.
+fn generation_files(manifest: &Manifest) -> impl Iterator<Item = String> + '_ {
+    (manifest.generation > 0)
+        .then(|| Manifest::path(manifest.generation))
+        .into_iter()
+        .chain(
+            manifest
+                .tables
+                .iter()
+                .flat_map(TableEntry::files)
+                .map(|f| f.path.clone()),
+        )
 }

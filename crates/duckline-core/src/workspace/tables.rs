@@ -50,11 +50,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         })
     }
 
-    /// Drops a table and removes its files. Errors: [`Error::NotFound`].
+    /// Drops a table and removes its files. The drop is committed like a step; a second manifest
+    /// of the same state then retires the previous generation, so that the table's files are
+    /// deleted now rather than at the next commit (best effort: else at the next open).
+    ///
+    /// Errors: [`Error::NotFound`]; [`Error::Storage`] / [`Error::StorageFull`] when the manifest
+    /// cannot be written (nothing changed).
     pub async fn drop_table(&self, name: &str) -> Result<()> {
         let table_id = self.table_id(name).await?;
         let mut st = self.lock().await?;
-        let entry = st.entry(table_id)?.clone();
+        st.entry(table_id)?;
         let mut manifest = st.manifest.clone();
         manifest.tables.retain(|t| t.id != table_id);
         let committed = self
@@ -74,7 +79,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 self.drop_tables(&d.temp_tables()).await;
             }
         }
-        committed.finish(&mut st, entry.files(), 0..0).await;
+        committed.finish(&mut st, 0..0).await;
+        let same = st.manifest.clone();
+        self.write_manifest(&mut st, same).await.ok();
         Ok(())
     }
 }

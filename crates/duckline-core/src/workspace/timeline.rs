@@ -74,7 +74,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let moved_over = position.min(entry.position)..position.max(entry.position);
         tx.commit(&mut st, moved)
             .await?
-            .finish(&mut st, std::iter::empty(), moved_over)
+            .finish(&mut st, moved_over)
             .await;
         Ok(())
     }

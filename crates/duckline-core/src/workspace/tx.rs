@@ -12,9 +12,14 @@
 //!                              ▼
 //!                          Committed ── finish(): COMMIT (a refused COMMIT drops the table so the
 //!                                       next use reloads it from the files), drop the scratch
-//!                                       tables, delete the files no longer named, bump the
-//!                                       table's version, compact the columns of big UPDATEs
+//!                                       tables, bump the table's version, compact the columns
+//!                                       of big UPDATEs
 //! ```
+//!
+//! Two generations are kept on disk: the new manifest and the one before it, with every file
+//! either names. Writing generation g+1 retires generation g-1: its manifest and the files only
+//! it named (a discarded redo branch, a dropped table) are deleted then, one commit later than
+//! they stop being current. So one damaged manifest costs at most its last step.
 //!
 //! Clean-ups after the point of no return are best effort: whatever they leave, the next `open`
 //! collects.
@@ -89,19 +94,45 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         }
     }
 
-    /// Writes `manifest` as the next generation, then makes it current and deletes the previous
-    /// manifest.
-    async fn write_manifest(&self, st: &mut State, mut manifest: Manifest) -> Result<()> {
-        let previous = st.manifest.generation;
-        manifest.generation = previous + 1;
+    /// Writes `manifest` as the next generation and makes it current. The current one becomes the
+    /// kept previous generation; the one before it is retired: its manifest file and the files no
+    /// kept generation names are deleted (best effort: the next open collects what remains). A
+    /// failed write deletes its partial file, which no one reads.
+    pub(super) async fn write_manifest(
+        &self,
+        st: &mut State,
+        mut manifest: Manifest,
+    ) -> Result<()> {
+        manifest.generation = st.next_generation;
+        let path = Manifest::path(manifest.generation);
         let bytes = manifest.encode()?;
-        self.store
-            .write(&Manifest::path(manifest.generation), &bytes)
-            .await?;
-        st.manifest = manifest;
-        if previous > 0 {
-            // Garbage if this fails: the next open removes it.
-            self.store.delete(&Manifest::path(previous)).await.ok();
+        if let Err(e) = self.store.write(&path, &bytes).await {
+            self.store.delete(&path).await.ok();
+            return Err(e);
+        }
+        st.next_generation += 1;
+        let current = std::mem::replace(&mut st.manifest, manifest);
+        let Some(retired) = st.previous.replace(current) else {
+            return Ok(());
+        };
+        let kept: HashSet<&str> = st
+            .previous
+            .iter()
+            .chain(std::iter::once(&st.manifest))
+            .flat_map(|m| m.tables.iter().flat_map(TableEntry::files))
+            .map(|f| f.path.as_str())
+            .collect();
+        let retired_files = retired
+            .tables
+            .iter()
+            .flat_map(TableEntry::files)
+            .filter(|f| !kept.contains(f.path.as_str()));
+        self.delete_files(retired_files).await;
+        if retired.generation > 0 {
+            self.store
+                .delete(&Manifest::path(retired.generation))
+                .await
+                .ok();
         }
         Ok(())
     }
@@ -175,7 +206,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .position(|t| t.id == entry.id)
             .ok_or_else(|| Error::NotFound(format!("table {} no longer exists", entry.id)))?;
         manifest.tables[index] = entry;
-        manifest.generation = st.manifest.generation + 1;
+        manifest.generation = st.next_generation;
         // The manifest records its own size: iterate until the figure is stable (digit counts).
         let mut manifest_bytes = 0;
         let elapsed = self.engine.now_millis() - started;
@@ -230,15 +261,11 @@ impl<'w, E: Engine, S: Store> StepTx<'w, E, S> {
 }
 
 impl<E: Engine, S: Store> Committed<'_, E, S> {
-    /// Completes the change: COMMIT, drops the scratch tables, deletes `discarded` (files the
-    /// manifest no longer names), bumps the table's version and compacts the columns the steps at
-    /// `compact` (indexes into the table's steps) updated.
-    pub(super) async fn finish<'f>(
-        self,
-        st: &mut State,
-        discarded: impl IntoIterator<Item = &'f FileRef>,
-        compact: Range<usize>,
-    ) {
+    /// Completes the change: COMMIT, drops the scratch tables, bumps the table's version and
+    /// compacts the columns the steps at `compact` (indexes into the table's steps) updated.
+    /// Files the new manifest no longer names stay: the previous generation names them, and the
+    /// commit that retires it deletes them.
+    pub(super) async fn finish(self, st: &mut State, compact: Range<usize>) {
         let StepTx {
             ws,
             table_id,
@@ -250,7 +277,6 @@ impl<E: Engine, S: Store> Committed<'_, E, S> {
             ws.finish_transaction(st, table_id).await;
         }
         ws.drop_tables(&temps).await;
-        ws.delete_files(discarded).await;
         st.bump(table_id);
         if !compact.is_empty()
             && let Ok(entry) = st.entry(table_id)

@@ -126,7 +126,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         };
         let files_bytes: u64 = tx.written.iter().map(|f| f.bytes).sum();
         let mut new_entry = entry.clone();
-        let discarded: Vec<StepRecord> = new_entry.steps.split_off(entry.position);
+        new_entry.steps.truncate(entry.position);
         let info = StepInfo {
             index: entry.position + 1,
             label: command.label(),
@@ -162,11 +162,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         );
         tx.commit(&mut st, manifest)
             .await?
-            .finish(
-                &mut st,
-                discarded.iter().flat_map(|s| s.delta.files()),
-                entry.position..entry.position + 1,
-            )
+            .finish(&mut st, entry.position..entry.position + 1)
             .await;
         Ok(st.entry(table_id)?.steps[entry.position].info.clone())
     }
