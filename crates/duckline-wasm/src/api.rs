@@ -81,6 +81,8 @@ export interface DiffPage {
   nextCursor: string | null;
 }
 export interface JoinOptions { left: string; right: string; on: string[]; how: "inner" | "left" | "right" | "full" }
+/** A manifest file that open skipped: `generation` from its name, `reason` its defect (checksum, JSON, format version). */
+export interface DamagedManifest { path: string; generation: number; reason: string }
 export interface StorageInfo { files: number; bytes: number; usageBytes: number; quotaBytes: number }
 export interface MemoryInfo { duckdbBytes: number; tables: { name: string; bytes: number }[] }
 export interface Recipe { version: 1; steps: Command[] }
@@ -452,6 +454,17 @@ impl Workspace {
         })
     }
 
+    /// The manifests this open found damaged and skipped, newest first (`[]` normally). Non-empty:
+    /// the workspace opened at the kept previous generation, so at most the steps those manifests
+    /// committed are missing; the files are kept, nothing was deleted. Errors: none.
+    #[wasm_bindgen(js_name = damagedManifests, unchecked_return_type = "Promise<DamagedManifest[]>")]
+    pub fn damaged_manifests(&self) -> Promise {
+        let s = Rc::clone(&self.shared);
+        traced(self.call("damagedManifests", ""), async move {
+            to_js(&s.core.damaged_manifests().await)
+        })
+    }
+
     /// Files and bytes in the workspace folder, plus the origin's `navigator.storage.estimate()`
     /// usage and quota in bytes (for `storage: "memory"`: usage = bytes, quota 0).
     #[wasm_bindgen(unchecked_return_type = "Promise<StorageInfo>")]
@@ -582,6 +595,18 @@ async fn open(options: Option<JsValue>) -> Result<Workspace> {
     let start = crate::trace::now();
     let core = duckline_core::Workspace::open(&name, engine, store).await?;
     phase("duckline restore", start);
+    let damaged = core.damaged_manifests().await;
+    if !damaged.is_empty() && engine_options.log_level >= LogLevel::Warn {
+        let list: Vec<String> = damaged
+            .iter()
+            .map(|d| format!("{} ({})", d.path, d.reason))
+            .collect();
+        crate::trace::warn(&format!(
+            "duckline: workspace {name:?} opened at an older generation: damaged manifest(s) {}; \
+             at most their last steps are missing; the damaged files are kept",
+            list.join(", ")
+        ));
+    }
     Ok(Workspace {
         shared: Rc::new(Shared {
             core,

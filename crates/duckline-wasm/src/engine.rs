@@ -71,8 +71,8 @@ mod glue {
 pub enum LogLevel {
     /// Nothing from duckline; DuckDB-WASM's own errors only.
     Error,
-    /// The default: nothing from duckline (its outcomes are results and rejections);
-    /// DuckDB-WASM's warnings and errors.
+    /// The default: from duckline only what a result cannot carry (an open that fell back to
+    /// an older manifest generation); DuckDB-WASM's warnings and errors.
     #[default]
     Warn,
     /// Also every public call with its duration (`console.info`).

@@ -31,6 +31,11 @@ pub fn measure(name: &str, start: f64, end: f64, failed: bool, properties: &[(&s
     measure_js(name, start, end, failed, list);
 }
 
+/// `console.warn(message)`.
+pub fn warn(message: &str) {
+    log_js("warn", message);
+}
+
 /// `console.debug(message)`.
 pub fn debug(message: &str) {
     log_js("debug", message);

@@ -81,6 +81,11 @@ impl Harness for Browser {
         );
         Uint8Array::new(&call_promise(&response, "arrayBuffer", None).await).to_vec()
     }
+
+    /// Every 4th fault point of the run (each costs ~4 s on OPFS; all 81 run natively).
+    fn fault_stride(&self) -> u32 {
+        4
+    }
 }
 
 duckline_core::scenario_tests!(browser: browser);

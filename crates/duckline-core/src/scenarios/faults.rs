@@ -263,7 +263,7 @@ async fn faulty_open<H: Harness>(
 /// scenario (see `fault_run`), then of a reopen of its end state. Each failed call rejects with a
 /// typed error and changes nothing; a clean reopen gives exactly the last committed state
 /// (content, row ids, timeline) and leaves no stray files. Prints the fault points tried per
-/// call kind.
+/// call kind. [`Harness::fault_stride`] may sample the fault points of the run.
 pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
     let clean = Faults::new(None);
     fresh_run(h, &clean, "clean run")
@@ -271,9 +271,10 @@ pub async fn faults_leave_the_last_committed_state<H: Harness>(h: &H) {
         .expect("a clean run succeeds");
     let in_run = clean.counts();
     assert!(in_run[2] > 8, "the run writes files ({in_run:?})");
+    let stride = usize::try_from(h.fault_stride().max(1)).unwrap();
     let mut tried = [0u32; 5];
     for (k, kind) in CallKind::ALL.into_iter().enumerate() {
-        for n in 1..=in_run[k] {
+        for n in (1..=in_run[k]).step_by(stride) {
             let context = format!("{kind:?} call {n} of the run");
             let last = fresh_run(h, &Faults::new(Some((kind, n))), &context).await;
             let ws = open(h).await;

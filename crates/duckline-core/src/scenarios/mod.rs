@@ -44,6 +44,12 @@ pub trait Harness {
     async fn store(&self) -> Self::Store;
     /// Bytes of a file of `../shared/data/nycflights13/`, e.g. `flights.csv`.
     async fn data(&self, name: &str) -> Vec<u8>;
+    /// The fault scenario tries every `fault_stride`-th fault point of each call kind (1: all of
+    /// them). Natively all run in about a minute; on OPFS each point costs ~4 s, so the browser
+    /// samples.
+    fn fault_stride(&self) -> u32 {
+        1
+    }
 }
 
 type Ws<H> = Workspace<<H as Harness>::Engine, <H as Harness>::Store>;
