@@ -43,5 +43,5 @@ pub use command::Command;
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
 pub use store::{MemoryStore, Store};
-pub use workspace::{DEFAULT_PAGE_ROW_COUNT, JoinKind, MAX_PAGE_ROW_COUNT, Workspace};
+pub use workspace::{DEFAULT_PAGE_ROW_COUNT, JoinKind, JoinOptions, MAX_PAGE_ROW_COUNT, Workspace};
 pub use workspace::{clusters, export, recipe};

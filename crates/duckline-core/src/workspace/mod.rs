@@ -45,7 +45,7 @@ mod tables;
 mod timeline;
 mod tx;
 
-pub use derived::JoinKind;
+pub use derived::{JoinKind, JoinOptions};
 
 /// Rows per page when the caller gives no `limit` (API.md).
 pub const DEFAULT_PAGE_ROW_COUNT: u64 = 500;
