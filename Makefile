@@ -12,14 +12,14 @@ export DUCKLINE_SAMPLE_DIR := $(DUCKLINE_DATA_DIR)
 WASM_CRATE := crates/duckline-wasm
 BROWSER_TEST_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=1200
 
-.PHONY: demo test setup assets vendor-data pkg pkg-bench www lint test-native test-browser test-e2e bench bench-ops bench-clusters clean
+.PHONY: demo test setup assets vendor-data pkg pkg-bench www lint test-native test-types test-browser test-e2e bench bench-ops bench-clusters clean
 
 ## Builds everything and serves the demo (prints its URL).
 demo: setup pkg www
 	node scripts/serve.mjs
 
 ## Runs every check and test: lints, native scenarios, browser scenarios, end-to-end.
-test: setup lint test-native test-browser test-e2e
+test: setup lint test-native test-types test-browser test-e2e
 
 setup:
 	@bash scripts/setup.sh
@@ -70,6 +70,12 @@ lint: assets
 
 test-native:
 	cargo test --workspace
+
+## tests/types: good.ts must type-check (tsc --strict) against pkg/duckline.d.ts and bad.ts must fail
+## with exactly the errors it marks. The declarations' data shapes are generated from the Rust types
+## (crates/duckline-wasm/src/generated/types.d.ts; its drift test runs in test-native).
+test-types: pkg
+	node tests/types/check.mjs pkg/duckline.d.ts
 
 test-browser: assets vendor-data
 	cd $(WASM_CRATE) && $(BROWSER_TEST_ENV) cargo test --target wasm32-unknown-unknown --profile wasm-test

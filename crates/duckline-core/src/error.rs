@@ -2,9 +2,10 @@
 //! (API.md, "Errors").
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// The error codes of API.md. Every rejection carries exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 pub enum ErrorCode {
     /// Unknown table, column, step or diff.
     NotFound,

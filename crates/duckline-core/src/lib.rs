@@ -44,6 +44,6 @@ pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
 pub use store::{MemoryStore, Store};
 pub use workspace::{
-    DEFAULT_PAGE_ROW_COUNT, DamagedManifest, JoinKind, MAX_PAGE_ROW_COUNT, Workspace,
+    DEFAULT_PAGE_ROW_COUNT, DamagedManifest, JoinKind, JoinOptions, MAX_PAGE_ROW_COUNT, Workspace,
 };
 pub use workspace::{clusters, export, recipe};

@@ -1,13 +1,15 @@
 //! The data shapes duckline hands out (API.md types), serialised in camelCase exactly as the JS
-//! API names them.
+//! API names them. Each derives `TS`: the npm package's TypeScript declarations are rendered from
+//! these types (`tests/typescript.rs`), so a field changed here changes them.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::command::Command;
 pub use crate::schema::ColumnMeta;
 
 /// API.md `ColumnInfo`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ColumnInfo {
     /// Display name.
     pub name: String,
@@ -17,7 +19,7 @@ pub struct ColumnInfo {
 }
 
 /// API.md `TableInfo`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TableInfo {
     /// Table name.
@@ -33,7 +35,7 @@ pub struct TableInfo {
 }
 
 /// API.md `StepInfo`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StepInfo {
     /// 1-based position this step produces (the current position for a step-less result).
@@ -43,6 +45,7 @@ pub struct StepInfo {
     /// Human text, e.g. "Trim name".
     pub label: String,
     /// 1 cell rewrite, 2 schema only, 3 rows or whole table (COMMANDS.md).
+    #[ts(type = "1 | 2 | 3")]
     pub tier: u8,
     /// Rows whose values actually changed, or rows inserted/deleted.
     pub rows_affected: u64,
@@ -55,7 +58,7 @@ pub struct StepInfo {
 }
 
 /// API.md `timeline()` result.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Timeline {
     /// Current position; steps after it are redoable.
@@ -65,7 +68,7 @@ pub struct Timeline {
 }
 
 /// API.md `RowPage`: one keyset page of rows in display order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RowPage {
     /// Column names of `rows`.
@@ -79,7 +82,7 @@ pub struct RowPage {
 }
 
 /// API.md `DiffStatus`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum DiffStatus {
     /// Present now, absent at `from`.
@@ -114,7 +117,7 @@ impl DiffStatus {
 }
 
 /// Changed cells of one column in a diff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ColumnChange {
     /// Column name (current name; the old name for removed columns).
@@ -123,20 +126,35 @@ pub struct ColumnChange {
     pub changed_cells: u64,
 }
 
+/// What a [`SchemaChange`] did to its column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SchemaChangeKind {
+    /// The column exists now and not at `from`.
+    Added,
+    /// The column existed at `from` and not now.
+    Removed,
+    /// The same column under a new name.
+    Renamed,
+    /// The same column with a new type.
+    Retyped,
+}
+
 /// One schema difference between the two states of a diff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SchemaChange {
-    /// `added`, `removed`, `renamed` or `retyped`.
-    pub kind: String,
+    /// What changed.
+    pub kind: SchemaChangeKind,
     /// Column name (current name where it exists).
     pub column: String,
     /// E.g. `dest -> destination` or `VARCHAR -> DATE`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub detail: Option<String>,
 }
 
 /// API.md `DiffSummary`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DiffSummary {
     /// Rows present now and not at `from`.
@@ -154,7 +172,7 @@ pub struct DiffSummary {
 }
 
 /// One row of a [`DiffPage`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DiffRow {
     /// Its status.
@@ -170,7 +188,7 @@ pub struct DiffRow {
 }
 
 /// API.md `DiffPage`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DiffPage {
     /// Column names of `before`/`after`.
@@ -182,8 +200,9 @@ pub struct DiffPage {
 }
 
 /// API.md `CsvOptions`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct CsvOptions {
     /// Field delimiter (default: detected).
     pub delimiter: Option<String>,
@@ -196,8 +215,9 @@ pub struct CsvOptions {
 }
 
 /// Options of `rows()` / `rowsAt()`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct RowsOptions {
     /// Cursor from a previous page (`rows()` only).
     pub after: Option<String>,
@@ -208,8 +228,9 @@ pub struct RowsOptions {
 }
 
 /// Options of `diff.page()` / `diff.pageAt()`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct DiffPageOptions {
     /// Cursor from a previous page (`page()` only).
     pub after: Option<String>,
@@ -221,7 +242,8 @@ pub struct DiffPageOptions {
     pub columns: Option<Vec<String>>,
 }
 
-/// API.md `storage()` figures the core can know; the platform adds usage and quota.
+/// API.md `storage()` figures the core can know; the platform adds usage and quota
+/// ([`StorageInfo`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageFigures {
@@ -231,8 +253,22 @@ pub struct StorageFigures {
     pub bytes: u64,
 }
 
+/// API.md `storage()`: the workspace folder's files and the origin's storage estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageInfo {
+    /// Files in the workspace folder.
+    pub files: u64,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// The origin's usage (`navigator.storage.estimate()`), in bytes.
+    pub usage_bytes: u64,
+    /// The origin's quota, in bytes (0 when unknown, e.g. `storage: "memory"`).
+    pub quota_bytes: u64,
+}
+
 /// Per-table DuckDB memory, API.md `memory()`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TableMemory {
     /// Table name.
     pub name: String,
@@ -241,11 +277,30 @@ pub struct TableMemory {
 }
 
 /// API.md `memory()`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "MemoryInfo")]
 pub struct MemoryFigures {
     /// DuckDB's total accounted memory (`duckdb_memory()`), in bytes.
     pub duckdb_bytes: u64,
     /// Per loaded table.
     pub tables: Vec<TableMemory>,
+}
+
+/// Options of `ws.compare(left, right, options)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CompareOptions {
+    /// Key columns matching rows of the two tables (at least one).
+    pub keys: Vec<String>,
+}
+
+/// Options of `table.applyRecipe(recipe, options)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApplyRecipeOptions {
+    /// The keys of the recipe's `hash` steps whose `secret` is `null`, one per such step, in order.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub secrets: Vec<String>,
 }

@@ -9,7 +9,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use duckline_core::model::{CsvOptions, DiffPageOptions, RowsOptions};
+use duckline_core::model::{
+    ApplyRecipeOptions, CompareOptions, CsvOptions, DiffPageOptions, RowsOptions, StorageInfo,
+};
 use duckline_core::{Error, MemoryStore, Result, Store};
 use js_sys::{Promise, Uint8Array};
 use serde::Serialize;
@@ -22,8 +24,15 @@ use crate::lock::WorkspaceLock;
 use crate::opfs::{OpfsStore, opfs_available, storage_estimate};
 use crate::trace::{Call, phase, traced};
 
+/// The declarations of every data shape (commands, options, results, `ErrorCode`), rendered from
+/// duckline-core's Rust types; `UPDATE_TYPES=1 cargo test -p duckline-core --test typescript`
+/// rewrites the file, and that test fails when it is stale.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &str = r#"
+const GENERATED_TYPES: &str = include_str!("generated/types.d.ts");
+
+/// What no Rust type describes: options holding JS objects and callbacks, and the rejection's shape.
+#[wasm_bindgen(typescript_custom_section)]
+const JS_TYPES: &str = r#"
 export interface WorkspaceOptions {
   /** Default "default"; the OPFS folder is duckline/<name>/. */
   name?: string;
@@ -38,77 +47,14 @@ export interface WorkspaceOptions {
   /** Default "warn". "info" logs each call with its duration (console.info); "debug" also each SQL statement with its duration and row count (console.debug). */
   logLevel?: "error" | "warn" | "info" | "debug";
 }
-export interface CsvOptions { delimiter?: string; header?: boolean; quote?: string; nullStrings?: string[] }
-export interface ColumnInfo { name: string; type: string }
-export interface TableInfo { name: string; rowCount: number; columns: ColumnInfo[]; position: number; stepCount: number }
-export type Command =
-  | { op: "trim" | "uppercase" | "lowercase" | "delete_column"; column: string }
-  | { op: "pad_zeros"; column: string; length: number }
-  | { op: "standardize_date"; column: string; order?: "mdy" | "dmy"; format?: string }
-  | { op: "calculate_age"; column: string; asOf?: string; newColumn?: string }
-  | { op: "rename_column"; column: string; newName: string }
-  | { op: "remove_duplicates"; columns?: string[] }
-  | { op: "delete_rows"; rowIds: number[] }
-  | { op: "insert_row"; after: number | null; values?: Record<string, unknown> }
-  | { op: "edit_cell"; rowId: number; column: string; value: unknown };
-export interface StepInfo {
-  /** 1-based position this step produces. */
-  index: number;
-  command: Command;
-  label: string;
-  tier: 1 | 2 | 3;
-  rowsAffected: number;
-  /** OPFS bytes this step wrote (delta files + manifest). */
-  bytesWritten: number;
-  durationMs: number;
-  warnings: string[];
-}
 export interface Progress { phase: "capture" | "execute" | "persist"; fraction: number; message?: string }
-export interface ApplyOptions { onProgress?: (p: Progress) => void; signal?: AbortSignal }
-export interface Timeline { position: number; steps: StepInfo[] }
-export interface RowsOptions { after?: string | null; limit?: number; columns?: string[] }
-export interface RowPage { columns: string[]; rowIds: number[]; rows: unknown[][]; nextCursor: string | null }
-export type DiffStatus = "added" | "removed" | "modified";
-export interface DiffSummary {
-  added: number; removed: number; modified: number; unchanged: number;
-  columns: { name: string; changedCells: number }[];
-  schemaChanges: { kind: "added" | "removed" | "renamed" | "retyped"; column: string; detail?: string }[];
-}
-export interface DiffPageOptions { after?: string | null; limit?: number; statuses?: DiffStatus[]; columns?: string[] }
-export interface DiffPage {
-  columns: string[];
-  rows: { status: DiffStatus; rowId: number; changed: string[]; before: unknown[] | null; after: unknown[] | null }[];
-  nextCursor: string | null;
-}
-export interface JoinOptions { left: string; right: string; on: string[]; how: "inner" | "left" | "right" | "full" }
-/** A manifest file that open skipped: `generation` from its name, `reason` its defect (checksum, JSON, format version). */
-export interface DamagedManifest { path: string; generation: number; reason: string }
-export interface StorageInfo { files: number; bytes: number; usageBytes: number; quotaBytes: number }
-export interface MemoryInfo { duckdbBytes: number; tables: { name: string; bytes: number }[] }
-export interface Recipe { version: 1; steps: Command[] }
-/** `secrets`: one key per `hash` step of the recipe whose `secret` is null, in order. */
-export interface ApplyRecipeOptions { secrets?: string[] }
-export interface ClusterOptions { column: string; method?: "fingerprint" | "ngram" | "metaphone" | "cologne" | "knn"; ngramSize?: number; distance?: "levenshtein"; radius?: number; blockingNgramSize?: number }
-/** `key`: the shared key, or for knn the first value in UTF-16 order; `values` most frequent first, `values[0]` the suggested new value. */
-export interface Cluster { key: string; values: { value: string; count: number }[] }
+/** Accepted by long calls: an aborted `signal` rejects with `Cancelled` before anything runs. */
+export interface CallOptions { onProgress?: (p: Progress) => void; signal?: AbortSignal }
+/** The former name of `CallOptions`. */
+export type ApplyOptions = CallOptions;
+/** What every rejected promise of duckline carries. */
+export interface DucklineError extends Error { code: ErrorCode }
 "#;
-
-/// `ws.join` options (API.md).
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JoinSpec {
-    left: String,
-    right: String,
-    on: Vec<String>,
-    how: String,
-}
-
-/// `ws.compare` options (API.md).
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CompareSpec {
-    keys: Vec<String>,
-}
 
 /// The store of a workspace: OPFS, or RAM for `storage: "memory"`.
 #[derive(Debug)]
@@ -399,10 +345,9 @@ impl Workspace {
         let s = Rc::clone(&self.shared);
         traced(self.call("join", &format!("{new_name:?}")), async move {
             let run = async {
-                let spec: JoinSpec = from_js(Some(options), "join options")?;
-                let how = duckline_core::JoinKind::parse(&spec.how)?;
+                let spec: duckline_core::JoinOptions = from_js(Some(options), "join options")?;
                 s.core
-                    .join(&new_name, &spec.left, &spec.right, &spec.on, how)
+                    .join(&new_name, &spec.left, &spec.right, &spec.on, spec.how)
                     .await
             };
             let id = run.await.map_err(to_js_error)?;
@@ -422,14 +367,14 @@ impl Workspace {
         &self,
         left: String,
         right: String,
-        #[wasm_bindgen(unchecked_param_type = "{ keys: string[] }")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CompareOptions")] options: JsValue,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
         traced(
             self.call("compare", &format!("{left:?}, {right:?}")),
             async move {
                 let run = async {
-                    let spec: CompareSpec = from_js(Some(options), "compare options")?;
+                    let spec: CompareOptions = from_js(Some(options), "compare options")?;
                     let diff_id = s.core.compare(&left, &right, &spec.keys).await?;
                     Ok((diff_id, s.core.diff_summary(diff_id).await?))
                 };
@@ -478,9 +423,12 @@ impl Workspace {
                 } else {
                     (figures.bytes, 0)
                 };
-                Ok::<_, Error>(serde_json::json!({
-                    "files": figures.files, "bytes": figures.bytes, "usageBytes": usage, "quotaBytes": quota
-                }))
+                Ok::<_, Error>(StorageInfo {
+                    files: figures.files,
+                    bytes: figures.bytes,
+                    usage_bytes: usage,
+                    quota_bytes: quota,
+                })
             };
             to_js(&run.await.map_err(to_js_error)?)
         })
@@ -651,7 +599,7 @@ impl Table {
     pub fn apply(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call_apply(&command), async move {
@@ -731,8 +679,9 @@ impl Table {
     pub fn rows_at(
         &self,
         index: f64,
-        #[wasm_bindgen(unchecked_param_type = "{ limit?: number; columns?: string[] }")]
-        options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "Omit<RowsOptions, \"after\">")] options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("rowsAt", &index.to_string()), async move {
@@ -786,7 +735,7 @@ impl Table {
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn export(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "\"csv\" | \"parquet\"")] format: String,
+        #[wasm_bindgen(unchecked_param_type = "ExportFormat")] format: String,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("export", &format!("{format:?}")), async move {
@@ -917,12 +866,4 @@ impl Diff {
             Ok(JsValue::UNDEFINED)
         })
     }
-}
-
-/// `applyRecipe`'s options (API.md): the secrets of the recipe's `hash` steps, in order.
-#[derive(Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ApplyRecipeOptions {
-    #[serde(default)]
-    secrets: Vec<String>,
 }

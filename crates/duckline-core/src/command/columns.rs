@@ -2,6 +2,7 @@
 //! (tier 2: add, delete, rename, reorder).
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::params::{PlanCx, default_separator, default_varchar, json_literal, physical};
 use super::{CommandSpec, Plan};
@@ -15,7 +16,8 @@ pub const MAX_SPLIT_PARTS: u32 = 64;
 /// `split_column`: new VARCHAR columns `<column>_1` .. `<column>_n` holding the parts of a column
 /// split on a delimiter: `n` is the most parts any value has, capped by `maxParts`; the last part
 /// keeps the rest (delimiters included). The original column stays.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "SplitColumnParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SplitColumn {
     /// Column name.
@@ -57,13 +59,15 @@ impl CommandSpec for SplitColumn {
 
 /// `combine_columns`: a new VARCHAR column joining columns with a separator (NULL parts
 /// skipped; NULL when every part is).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "CombineColumnsParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CombineColumns {
     /// Columns joined, in order.
     pub columns: Vec<String>,
     /// Separator (default one space).
     #[serde(default = "default_separator")]
+    #[ts(optional = nullable)]
     pub separator: String,
     /// Name of the new column.
     pub new_column: String,
@@ -109,16 +113,19 @@ impl CommandSpec for CombineColumns {
 }
 
 /// `add_column`: a new column holding one constant value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "AddColumnParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddColumn {
     /// Name of the new column.
     pub name: String,
     /// Its type (default VARCHAR).
     #[serde(rename = "type", default = "default_varchar")]
+    #[ts(optional = nullable)]
     pub data_type: String,
     /// Its value (default NULL).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub value: serde_json::Value,
 }
 
@@ -152,7 +159,8 @@ impl CommandSpec for AddColumn {
 }
 
 /// `delete_column`: delete a column (its values go to the undo delta).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "DeleteColumnParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeleteColumn {
     /// Column name.
@@ -179,7 +187,8 @@ impl CommandSpec for DeleteColumn {
 
 /// `rename_column`: rename a column (schema only: the manifest's display name changes, DuckDB's
 /// physical column does not).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "RenameColumnParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RenameColumn {
     /// Current name.
@@ -212,7 +221,8 @@ impl CommandSpec for RenameColumn {
 }
 
 /// `reorder_columns`: new column order (every column exactly once).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "ReorderColumnsParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReorderColumns {
     /// All column names in their new order.

@@ -17,6 +17,7 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::DuckDbDialect;
 use sqlparser::parser::Parser;
+use ts_rs::TS;
 
 use super::params::PlanCx;
 use super::{CommandSpec, Plan};
@@ -24,7 +25,8 @@ use crate::{Error, Result};
 
 /// `custom_sql`: one UPDATE, DELETE, INSERT or ALTER TABLE statement on the table, written
 /// `{table}` (checked by [`check`]); its undo is a full-table snapshot.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "CustomSqlParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomSql {
     /// The statement.

@@ -2,6 +2,7 @@
 //! clusters from `table.clusters`.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::params::{MassEditGroup, PlanCx, physical};
 use super::{CommandSpec, Plan};
@@ -9,7 +10,8 @@ use crate::sql::{self, types};
 use crate::{Error, Result};
 
 /// `mass_edit`: every cell equal to one of `from` becomes `to` (first matching group wins).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "MassEditParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MassEdit {
     /// Column name.

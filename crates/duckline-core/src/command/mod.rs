@@ -18,6 +18,7 @@ pub mod text;
 pub mod values;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use self::columns::MAX_SPLIT_PARTS;
 pub use self::params::{FilterOperator, MassEditGroup, MatchMode, PlanCx};
@@ -52,7 +53,7 @@ pub trait CommandSpec {
 macro_rules! commands {
     ($($op:literal => $variant:ident($family:ident :: $spec:ident),)*) => {
         /// One command, as JSON `{ "op": ..., ...camelCase parameters }` (COMMANDS.md).
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
         #[serde(tag = "op")]
         pub enum Command {
             $(

@@ -3,6 +3,7 @@
 //! table and the idioms most plans share.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::Plan;
 use crate::schema::{self, ColumnMeta};
@@ -10,7 +11,7 @@ use crate::sql;
 use crate::{Error, Result};
 
 /// How `replace` matches `find` (COMMANDS.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchMode {
     /// Every occurrence of the text.
@@ -22,7 +23,7 @@ pub enum MatchMode {
 }
 
 /// `filter_rows` operators (COMMANDS.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum FilterOperator {
     /// Equal.
     #[serde(rename = "=")]
@@ -80,7 +81,7 @@ impl FilterOperator {
 }
 
 /// One group of a `mass_edit`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct MassEditGroup {
     /// Values replaced.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
+use ts_rs::TS;
 
 use super::params::{PlanCx, physical};
 use super::{CellsPlan, CommandSpec, Plan};
@@ -13,13 +14,15 @@ use crate::{Error, Result};
 /// bytes with the UTF-8 bytes of `secret` as key; NULL stays NULL. The secret is used for the
 /// step and forgotten ([`CommandSpec::forget_secrets`]): the stored step, `recipe()` and
 /// `StepInfo` carry `secret: null`, and redo and reload use the stored forward delta.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "HashParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Hash {
     /// Column name.
     pub column: String,
     /// The HMAC key; required to apply, `null` once applied.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub secret: Option<String>,
 }
 
@@ -72,7 +75,8 @@ fn hmac_sha256_sql(key: &[u8], v: &str) -> String {
 }
 
 /// `redact`: every non-NULL value becomes `[REDACTED]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "RedactParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Redact {
     /// Column name.
@@ -92,7 +96,8 @@ impl CommandSpec for Redact {
 }
 
 /// `mask`: first and last character kept, the rest `*`; values of 2 characters or fewer all `*`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "MaskParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Mask {
     /// Column name.
@@ -114,7 +119,8 @@ impl CommandSpec for Mask {
 }
 
 /// `last4`: every character but the last 4 becomes `*`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "Last4Params")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Last4 {
     /// Column name.
@@ -136,7 +142,8 @@ impl CommandSpec for Last4 {
 }
 
 /// `year_only`: dates (or parseable text, or a bare 4-digit year) to January 1 of their year.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "YearOnlyParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct YearOnly {
     /// Column name.

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::params::{FilterOperator, PlanCx, default_true, json_literal, physical};
 use super::{CommandSpec, Plan, RowSelector};
@@ -13,7 +14,8 @@ use crate::sql::{ROW_ID, types};
 use crate::{Error, Result};
 
 /// `remove_duplicates`: keep the first row of each group of equal rows, in display order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "RemoveDuplicatesParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RemoveDuplicates {
     /// Columns that define equality (default all).
@@ -51,7 +53,8 @@ impl CommandSpec for RemoveDuplicates {
 }
 
 /// `delete_rows`: delete rows by row id (every id must exist, else `NotFound`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "DeleteRowsParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeleteRows {
     /// Row ids to delete.
@@ -85,7 +88,8 @@ impl CommandSpec for DeleteRows {
 }
 
 /// `insert_row`: insert one row after a row (or at the top).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "InsertRowParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InsertRow {
     /// Row id to insert after; `null` inserts at the top.
@@ -114,7 +118,8 @@ impl CommandSpec for InsertRow {
 }
 
 /// `filter_rows`: keep (or drop) the rows matching a condition on one column.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "FilterRowsParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FilterRows {
     /// Column name.
@@ -126,6 +131,7 @@ pub struct FilterRows {
     pub value: Option<serde_json::Value>,
     /// True keeps the matching rows, false drops them.
     #[serde(default = "default_true")]
+    #[ts(optional = nullable)]
     pub keep: bool,
 }
 

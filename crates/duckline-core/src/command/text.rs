@@ -2,6 +2,7 @@
 //! rewrites the cells of one column from their VARCHAR value ([`PlanCx::text_cells`]).
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::params::{MatchMode, PlanCx, default_true, json_literal};
 use super::{CellsPlan, CommandSpec, Plan};
@@ -9,7 +10,8 @@ use crate::sql::{self, text};
 use crate::{Error, Result};
 
 /// `trim`: strip leading and trailing Unicode whitespace.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "TrimParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Trim {
     /// Column name.
@@ -28,7 +30,8 @@ impl CommandSpec for Trim {
 }
 
 /// `uppercase`: Unicode upper case.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "UppercaseParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Uppercase {
     /// Column name.
@@ -46,7 +49,8 @@ impl CommandSpec for Uppercase {
 }
 
 /// `lowercase`: Unicode lower case.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "LowercaseParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Lowercase {
     /// Column name.
@@ -64,7 +68,8 @@ impl CommandSpec for Lowercase {
 }
 
 /// `collapse_spaces`: every run of whitespace becomes one space (no trim).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "CollapseSpacesParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CollapseSpaces {
     /// Column name.
@@ -85,7 +90,8 @@ impl CommandSpec for CollapseSpaces {
 }
 
 /// `title_case`: each whitespace-separated word: first character upper, rest lower.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "TitleCaseParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TitleCase {
     /// Column name.
@@ -109,7 +115,8 @@ impl CommandSpec for TitleCase {
 }
 
 /// `sentence_case`: first character of the value upper, rest lower.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "SentenceCaseParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SentenceCase {
     /// Column name.
@@ -129,7 +136,8 @@ impl CommandSpec for SentenceCase {
 }
 
 /// `remove_accents`: decompose and drop combining marks (DuckDB `strip_accents`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "RemoveAccentsParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RemoveAccents {
     /// Column name.
@@ -147,7 +155,8 @@ impl CommandSpec for RemoveAccents {
 }
 
 /// `remove_non_printable`: drop control characters (Unicode Cc) and zero-width characters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "RemoveNonPrintableParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RemoveNonPrintable {
     /// Column name.
@@ -168,7 +177,8 @@ impl CommandSpec for RemoveNonPrintable {
 }
 
 /// `replace`: find and replace (contains, exact or RE2 regex); step-less when nothing matches.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "ReplaceParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Replace {
     /// Column name.
@@ -182,6 +192,7 @@ pub struct Replace {
     pub match_mode: MatchMode,
     /// Case-sensitive matching (default true).
     #[serde(default = "default_true")]
+    #[ts(optional = nullable)]
     pub case_sensitive: bool,
 }
 
@@ -250,7 +261,8 @@ impl Replace {
 }
 
 /// `replace_empty`: NULL, empty or whitespace-only cells become `value`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "ReplaceEmptyParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReplaceEmpty {
     /// Column name.
@@ -281,7 +293,8 @@ impl CommandSpec for ReplaceEmpty {
 }
 
 /// `pad_zeros`: left-pad with `0` to `length` characters; longer values are kept.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "PadZerosParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PadZeros {
     /// Column name.

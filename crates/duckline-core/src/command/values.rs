@@ -3,6 +3,7 @@
 //! stores the whole column in the undo delta).
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::params::{PlanCx, json_literal, physical};
 use super::{CellsPlan, CommandSpec, Plan};
@@ -11,13 +12,15 @@ use crate::sql::{self, ROW_ID, text, types};
 use crate::{Error, Result};
 
 /// `standardize_date`: parse dates in many formats into DATE (or VARCHAR in `format`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "StandardizeDateParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StandardizeDate {
     /// Column name.
     pub column: String,
     /// Reading of ambiguous `A/B/YYYY` dates.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub order: DateOrder,
     /// `"date"` (default) or a strftime pattern such as `%d.%m.%Y`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +54,8 @@ impl CommandSpec for StandardizeDate {
 }
 
 /// `calculate_age`: completed years at `asOf`, as a new INTEGER column.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "CalculateAgeParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CalculateAge {
     /// Column holding birth dates.
@@ -105,7 +109,8 @@ impl CommandSpec for CalculateAge {
 }
 
 /// `unformat_currency`: money text (`$1,234.56`, `1.234,56 €`, `(50)`) to DOUBLE.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "UnformatCurrencyParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UnformatCurrency {
     /// Column name.
@@ -126,7 +131,8 @@ impl CommandSpec for UnformatCurrency {
 }
 
 /// `fix_negatives`: `(500)` and `500-` to -500, as DOUBLE.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "FixNegativesParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FixNegatives {
     /// Column name.
@@ -161,7 +167,8 @@ fn to_number(cx: &PlanCx<'_>, column: &str, strip: impl FnOnce(&str) -> String) 
 }
 
 /// `cast_type`: `TRY_CAST` to a type; failures become NULL with a warning.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "CastTypeParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CastType {
     /// Column name.
@@ -194,7 +201,8 @@ impl CommandSpec for CastType {
 }
 
 /// `fill_down`: NULL or empty cells take the last non-empty value above them (display order).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "FillDownParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FillDown {
     /// Column name.
@@ -222,7 +230,8 @@ impl CommandSpec for FillDown {
 
 /// `edit_cell`: set one cell; the value is cast to the column type (`InvalidCommand` when it
 /// cannot be); step-less when the cell already holds it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "EditCellParams")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EditCell {
     /// Row id.

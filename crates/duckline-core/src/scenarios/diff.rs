@@ -53,7 +53,7 @@ pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
     assert!(
         s.schema_changes
             .iter()
-            .any(|c| c.kind == "renamed" && c.column == "town")
+            .any(|c| c.kind == crate::model::SchemaChangeKind::Renamed && c.column == "town")
     );
     let first = ws
         .diff_page(

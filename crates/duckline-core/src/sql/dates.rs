@@ -2,12 +2,13 @@
 //! years (`calculate_age`).
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::schema::ColumnMeta;
 use crate::sql;
 
 /// Date order for ambiguous `A/B/YYYY` dates (COMMANDS.md `standardize_date`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum DateOrder {
     /// Month first (US).

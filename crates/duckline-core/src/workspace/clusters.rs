@@ -16,6 +16,7 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 use crate::keyer::{self, fingerprint, knn, ngram, phonetic};
 use crate::schema::find_column;
@@ -29,7 +30,7 @@ pub const MAX_NGRAM_SIZE: u32 = 32;
 pub const DEFAULT_BLOCKING_NGRAM_SIZE: u32 = 6;
 
 /// The clustering method, each named after its source.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ClusterMethod {
     /// Key collision on OpenRefine 3.10 `FingerprintKeyer` keys ([`fingerprint::fingerprint`]).
@@ -62,7 +63,7 @@ impl ClusterMethod {
 }
 
 /// The distance of kNN clustering.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ClusterDistance {
     /// Levenshtein edit distance over UTF-16 code units (OpenRefine's `levenshtein`).
@@ -72,13 +73,15 @@ pub enum ClusterDistance {
 
 /// Options of `table.clusters({ column, method, ngramSize, distance, radius, blockingNgramSize })`.
 /// An option another method uses is refused (`InvalidCommand`), as are unknown fields.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct ClusterOptions {
     /// Column name.
     pub column: String,
     /// Method (default `fingerprint`).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub method: ClusterMethod,
     /// n-gram size for `ngram`, 1..=[`MAX_NGRAM_SIZE`] (default 2).
     #[serde(default)]
@@ -96,7 +99,7 @@ pub struct ClusterOptions {
 }
 
 /// One distinct value of a cluster and how many rows hold it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ClusterValue {
     /// The value as text.
     pub value: String,
@@ -105,7 +108,7 @@ pub struct ClusterValue {
 }
 
 /// A group of distinct values likely the same thing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Cluster {
     /// The shared key (key collision), or for `knn` the value whose neighbours these are (the first
     /// of them in UTF-16 order).

@@ -2,6 +2,9 @@
 //! commands"; API.md `ws.stack`, `ws.join`). They are not steps: the new table starts its own
 //! timeline with the result as its original.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use super::State;
 use super::tables::check_table_name;
 use crate::model::ColumnMeta;
@@ -9,10 +12,28 @@ use crate::schema::find_column;
 use crate::sql::{self, ORDER_KEY};
 use crate::{Engine, Error, Result, Store, Workspace};
 
+/// Options of `ws.join(newName, options)` (API.md): the two tables, the key columns both have,
+/// and how rows match.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JoinOptions {
+    /// Left table name.
+    pub left: String,
+    /// Right table name.
+    pub right: String,
+    /// Key columns, named alike in both tables (at least one).
+    pub on: Vec<String>,
+    /// How rows match.
+    pub how: JoinKind,
+}
+
 /// How `join` matches rows (API.md `how`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
 pub enum JoinKind {
-    /// Only rows with a match on both sides.
+    /// Only rows with a match on both sides; the `Default` only of options that were not given
+    /// at all (their empty table names are then refused).
+    #[default]
     Inner,
     /// Every left row; right columns NULL without a match.
     Left,

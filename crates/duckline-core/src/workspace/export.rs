@@ -16,13 +16,14 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 use crate::model::ColumnMeta;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::{Engine, Error, Result, Store, Workspace, values};
 
 /// The file formats of `table.export`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// RFC 4180 CSV: a header row of display names, `,` separated, `\n` line ends, fields quoted

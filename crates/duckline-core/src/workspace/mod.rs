@@ -46,7 +46,7 @@ mod tables;
 mod timeline;
 mod tx;
 
-pub use derived::JoinKind;
+pub use derived::{JoinKind, JoinOptions};
 
 /// Rows per page when the caller gives no `limit` (API.md).
 pub const DEFAULT_PAGE_ROW_COUNT: u64 = 500;
@@ -266,7 +266,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
 }
 
 /// A manifest file that `open` could not use.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DamagedManifest {
     /// Its path, `manifest-<generation>.json`.

@@ -14,6 +14,7 @@
 //! first step discarded the redo branch the table had before the call.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::command::{Command, Plan};
 use crate::model::{ColumnMeta, StepInfo};
@@ -23,10 +24,11 @@ use crate::{Engine, Error, Result, Store, Workspace};
 pub const RECIPE_VERSION: u32 = 1;
 
 /// API.md `Recipe`: `{ version: 1, steps: Command[] }`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Recipe {
     /// Format version, [`RECIPE_VERSION`].
+    #[ts(type = "1")]
     pub version: u32,
     /// The commands, as stored (defaults filled in, e.g. `calculate_age.asOf`).
     pub steps: Vec<Command>,

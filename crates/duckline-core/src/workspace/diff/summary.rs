@@ -3,7 +3,9 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use crate::model::{ColumnChange, ColumnMeta, DiffStatus, DiffSummary, SchemaChange};
+use crate::model::{
+    ColumnChange, ColumnMeta, DiffStatus, DiffSummary, SchemaChange, SchemaChangeKind,
+};
 use crate::{Engine, Result, Store, Workspace};
 
 use super::super::sql_results::first_i64;
@@ -53,21 +55,21 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         for c in current_schema {
             match compared.iter().find(|(_, a)| a.id == c.id).map(|(b, _)| b) {
                 None => schema_changes.push(SchemaChange {
-                    kind: "added".into(),
+                    kind: SchemaChangeKind::Added,
                     column: c.name.clone(),
                     detail: None,
                 }),
                 Some(f) => {
                     if f.name != c.name {
                         schema_changes.push(SchemaChange {
-                            kind: "renamed".into(),
+                            kind: SchemaChangeKind::Renamed,
                             column: c.name.clone(),
                             detail: Some(format!("{} -> {}", f.name, c.name)),
                         });
                     }
                     if f.data_type != c.data_type {
                         schema_changes.push(SchemaChange {
-                            kind: "retyped".into(),
+                            kind: SchemaChangeKind::Retyped,
                             column: c.name.clone(),
                             detail: Some(format!("{} -> {}", f.data_type, c.data_type)),
                         });
@@ -80,7 +82,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .filter(|f| !compared.iter().any(|(b, _)| b.id == f.id))
         {
             schema_changes.push(SchemaChange {
-                kind: "removed".into(),
+                kind: SchemaChangeKind::Removed,
                 column: f.name.clone(),
                 detail: None,
             });
