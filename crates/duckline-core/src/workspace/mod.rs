@@ -146,11 +146,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let Some(manifest) = found.current else {
             return Self::new(name, engine, store, State::default()).await;
         };
-        if found
-            .damaged
-            .iter()
-            .all(|d| d.generation < manifest.generation)
-        {
+        // `damaged` holds only manifests newer than the one opened.
+        if found.damaged.is_empty() {
             let keep: HashSet<String> = std::iter::once(&manifest)
                 .chain(&found.previous)
                 .flat_map(generation_files)
@@ -173,13 +170,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         Self::new(name, engine, store, state).await
     }
 
-    async fn new(name: &str, engine: E, store: S, mut state: State) -> Result<Self> {
+    async fn new(name: &str, engine: E, store: S, state: State) -> Result<Self> {
         engine
             .execute(
                 "SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;",
             )
             .await?;
-        state.next_generation = state.next_generation.max(1);
         Ok(Self {
             name: name.to_owned(),
             engine,

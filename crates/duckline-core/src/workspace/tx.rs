@@ -31,7 +31,7 @@ use crate::persist::manifest::{FileRef, Manifest, StepRecord, TableEntry};
 use crate::sql;
 use crate::{Engine, Error, Result, Store, Workspace};
 
-use super::State;
+use super::{State, generation_files};
 
 /// Steps that changed fewer rows than this leave their columns as they are after the commit (see
 /// `Workspace::compact_columns`).
@@ -115,24 +115,14 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let Some(retired) = st.previous.replace(current) else {
             return Ok(());
         };
-        let kept: HashSet<&str> = st
+        let kept: HashSet<String> = st
             .previous
             .iter()
             .chain(std::iter::once(&st.manifest))
-            .flat_map(|m| m.tables.iter().flat_map(TableEntry::files))
-            .map(|f| f.path.as_str())
+            .flat_map(generation_files)
             .collect();
-        let retired_files = retired
-            .tables
-            .iter()
-            .flat_map(TableEntry::files)
-            .filter(|f| !kept.contains(f.path.as_str()));
-        self.delete_files(retired_files).await;
-        if retired.generation > 0 {
-            self.store
-                .delete(&Manifest::path(retired.generation))
-                .await
-                .ok();
+        for path in generation_files(&retired).filter(|p| !kept.contains(p)) {
+            self.store.delete(&path).await.ok();
         }
         Ok(())
     }
