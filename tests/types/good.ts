@@ -10,7 +10,10 @@ import init, {
   type DamagedManifest,
   type Command,
   type CompareOptions,
+  type CsvDialect,
   type CsvOptions,
+  type CsvPreview,
+  type DecimalSeparator,
   type Diff,
   type DiffPage,
   type DiffPageOptions,
@@ -19,6 +22,7 @@ import init, {
   type DucklineError,
   type ErrorCode,
   type ExportFormat,
+  type ExportOptions,
   type JoinOptions,
   type MemoryInfo,
   type Progress,
@@ -105,6 +109,13 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   await ws.importCsv("more", file);
   await ws.importParquet("flights", file);
   await ws.importCsv("typed", new Blob(["a,b\n1,2\n"]));
+  const european: CsvOptions = { encoding: "windows-1252", skipRows: 2, decimalSeparator: ",", dateFormat: "%d/%m/%Y" };
+  const preview: CsvPreview = await ws.previewCsv(bytes, european);
+  await ws.previewCsv(file);
+  const guessed: CsvDialect = preview.options;
+  const decimal: DecimalSeparator = guessed.decimalSeparator;
+  const previewFacts: string = guessed.encoding + guessed.delimiter + String(guessed.header) + String(guessed.skipRows) + decimal + preview.columns.map((c) => c.name + c.type).join() + String(preview.rows[0]?.[0]);
+  await ws.importCsv("european", bytes, preview.options);
   const tables: TableInfo[] = await ws.tables();
   const same: Table = await ws.table("people");
   const stacked: Table = await ws.stack("all", ["people", "more"]);
@@ -123,6 +134,7 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   const info: TableInfo = await t.info();
   const column: ColumnInfo = info.columns[0];
   const counts: number = info.rowCount + info.position + info.stepCount;
+  const imported: string | undefined = info.csv?.encoding;
   const abort = new AbortController();
   const call: CallOptions = { signal: abort.signal, onProgress: (p: Progress) => p.fraction };
   for (const command of commands) {
@@ -164,6 +176,8 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   const format: ExportFormat = "parquet";
   const exported: Uint8Array = await t.export("csv");
   await t.export(format);
+  const exportOptions: ExportOptions = { delimiter: ";", bom: true };
+  await t.export("csv", exportOptions);
   const recipe: Recipe = await t.recipe();
   const version: 1 = recipe.version;
   const secrets: ApplyRecipeOptions = { secrets: ["k3y"] };

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod command;
+pub mod decode;
 pub mod engine;
 pub mod error;
 pub mod keyer;

@@ -32,6 +32,11 @@ pub struct TableInfo {
     pub position: usize,
     /// Number of steps in the timeline, including redoable ones.
     pub step_count: usize,
+    /// How a CSV import read its bytes; `None` for Parquet imports, `stack`/`join` results and
+    /// CSV imports made before duckline recorded it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub csv: Option<CsvDialect>,
 }
 
 /// API.md `StepInfo`.
@@ -199,20 +204,97 @@ pub struct DiffPage {
     pub next_cursor: Option<String>,
 }
 
-/// API.md `CsvOptions`.
+/// API.md `CsvOptions`: how `importCsv` / `previewCsv` read CSV bytes. Every option left out is
+/// guessed (see each field); the options an import used are recorded ([`CsvDialect`],
+/// `TableInfo.csv`) and reload reads the stored bytes with them again.
+///
+/// Header names are DuckDB's: an empty header cell becomes `column<n>` (`n` its 0-based position,
+/// zero-padded to the width of the column count, e.g. `column1` of three columns) and a repeated
+/// name gets `_<k>` (`a`, `a_1`); they are ordinary names afterwards (`rename_column`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(optional_fields = nullable)]
 pub struct CsvOptions {
-    /// Field delimiter (default: detected).
+    /// Field delimiter, one character or `"\t"` (default: DuckDB's sniffer; when it finds one
+    /// column on a ragged file, the most frequent of `,` `;` tab `|` in the header line).
     pub delimiter: Option<String>,
-    /// Whether the first line names the columns (default: detected).
+    /// Whether the first line after `skipRows` names the columns (default: DuckDB's sniffer).
     pub header: Option<bool>,
     /// Quote character (default: detected).
     pub quote: Option<String>,
     /// Strings read as NULL, e.g. `["NA"]` for nycflights13 (default: DuckDB's, the empty string).
     pub null_strings: Option<Vec<String>>,
+    /// A WHATWG encoding label, e.g. `"utf-8"`, `"utf-16le"`, `"windows-1252"` (default: guessed
+    /// from a byte order mark, else UTF-8 when the bytes are valid UTF-8, else windows-1252;
+    /// [`crate::decode`]).
+    pub encoding: Option<String>,
+    /// Lines above the header (or the first row) to skip, e.g. title lines (default 0).
+    #[ts(type = "number")]
+    pub skip_rows: Option<u64>,
+    /// The decimal mark of numbers (default: `","` when the delimiter is `;` and every value of
+    /// some text column reads as a number with a decimal comma, e.g. `1,5` or `-12,25`;
+    /// else `"."`).
+    pub decimal_separator: Option<DecimalSeparator>,
+    /// A `strptime` pattern for DATE columns passed to DuckDB as `dateformat`, e.g. `"%d/%m/%Y"`
+    /// (default: DuckDB's detection, ISO 8601 and a few others).
+    pub date_format: Option<String>,
 }
+
+/// The decimal mark of numbers in a CSV file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum DecimalSeparator {
+    /// `1.5`
+    #[serde(rename = ".")]
+    Dot,
+    /// `1,5`
+    #[serde(rename = ",")]
+    Comma,
+}
+
+impl DecimalSeparator {
+    /// The character itself.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dot => ".",
+            Self::Comma => ",",
+        }
+    }
+}
+
+/// How a CSV import read (or `previewCsv` would read) its bytes: every guessed option resolved.
+/// API.md `CsvPreview.options` and `TableInfo.csv`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CsvDialect {
+    /// Field delimiter.
+    pub delimiter: String,
+    /// Whether the first line after `skip_rows` named the columns.
+    pub header: bool,
+    /// The WHATWG name of the encoding in lower case, e.g. `"utf-8"`, `"utf-16le"`,
+    /// `"windows-1252"`.
+    pub encoding: String,
+    /// Lines skipped above the header.
+    #[ts(type = "number")]
+    pub skip_rows: u64,
+    /// The decimal mark of numbers.
+    pub decimal_separator: DecimalSeparator,
+}
+
+/// API.md `CsvPreview`: what `importCsv` with the same options would make of the bytes, without
+/// creating a table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+pub struct CsvPreview {
+    /// The options resolved (guesses filled in); passing them to `importCsv` reads the same way.
+    pub options: CsvDialect,
+    /// Columns with their DuckDB types.
+    pub columns: Vec<ColumnInfo>,
+    /// The first rows ([`CSV_PREVIEW_ROWS`] at most), values as in pages.
+    pub rows: Vec<Vec<serde_json::Value>>,
+}
+
+/// Rows in a [`CsvPreview`].
+pub const CSV_PREVIEW_ROWS: usize = 20;
 
 /// Options of `rows()` / `rowsAt()`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use duckline_core::clusters::{Cluster, ClusterOptions};
-use duckline_core::export::ExportFormat;
+use duckline_core::export::{ExportFormat, ExportOptions};
 use duckline_core::model::{
-    ApplyRecipeOptions, CompareOptions, CsvOptions, DiffPage, DiffPageOptions, DiffSummary,
-    MemoryFigures, RowPage, RowsOptions, StepInfo, StorageInfo, TableInfo, Timeline,
+    ApplyRecipeOptions, CompareOptions, CsvOptions, CsvPreview, DiffPage, DiffPageOptions,
+    DiffSummary, MemoryFigures, RowPage, RowsOptions, StepInfo, StorageInfo, TableInfo, Timeline,
 };
 use duckline_core::recipe::{RECIPE_VERSION, Recipe};
 use duckline_core::{Command, DamagedManifest, ErrorCode, JoinOptions};
@@ -63,6 +63,7 @@ fn render() -> String {
     d.visit::<Timeline>();
     d.visit::<TableInfo>();
     d.visit::<CsvOptions>();
+    d.visit::<CsvPreview>();
     d.visit::<RowsOptions>();
     d.visit::<RowPage>();
     d.visit::<DiffSummary>();
@@ -74,6 +75,7 @@ fn render() -> String {
     d.visit::<DamagedManifest>();
     d.visit::<MemoryFigures>();
     d.visit::<ExportFormat>();
+    d.visit::<ExportOptions>();
     d.visit::<Recipe>();
     d.visit::<ApplyRecipeOptions>();
     d.visit::<ClusterOptions>();
@@ -120,6 +122,9 @@ fn declarations_name_what_the_wasm_layer_refers_to() {
         "TableInfo",
         "ColumnInfo",
         "CsvOptions",
+        "CsvPreview",
+        "CsvDialect",
+        "DecimalSeparator",
         "RowsOptions",
         "RowPage",
         "DiffStatus",
@@ -132,6 +137,7 @@ fn declarations_name_what_the_wasm_layer_refers_to() {
         "DamagedManifest",
         "MemoryInfo",
         "ExportFormat",
+        "ExportOptions",
         "Recipe",
         "ApplyRecipeOptions",
         "ClusterOptions",

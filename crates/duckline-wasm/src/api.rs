@@ -287,6 +287,29 @@ impl Workspace {
         })
     }
 
+    /// What `importCsv(name, data, options)` would read from `data` (`Uint8Array | Blob | File`):
+    /// the options resolved (encoding, delimiter, header, skipped lines, decimal mark), the
+    /// columns with their types and the first 20 rows. Creates nothing; types come from the
+    /// first 1,000 rows.
+    ///
+    /// Errors: as `importCsv` (`InvalidInput`, `InvalidCommand`), without `TableExists`.
+    #[wasm_bindgen(js_name = previewCsv, unchecked_return_type = "Promise<CsvPreview>")]
+    pub fn preview_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CsvOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let s = Rc::clone(&self.shared);
+        traced(self.call("previewCsv", ""), async move {
+            let run = async {
+                let options: CsvOptions = from_js(options, "CsvOptions")?;
+                let bytes = bytes_of(data).await?;
+                s.core.preview_csv(&bytes, &options).await
+            };
+            to_js(&run.await.map_err(to_js_error)?)
+        })
+    }
+
     /// Imports a Parquet file (decoded in Rust) as a new table.
     ///
     /// Errors: `TableExists`, `InvalidInput`, `StorageFull`.
@@ -729,19 +752,23 @@ impl Table {
         })
     }
 
-    /// The table at its position as `"csv"` (RFC 4180, header row, NULL empty) or `"parquet"`
-    /// bytes: no hidden columns, display names, display order.
-    /// Errors: `InvalidCommand` (format), `NotFound` if the table was dropped.
+    /// The table at its position as `"csv"` (RFC 4180, header row, NULL empty; `options`:
+    /// `delimiter`, default `,`, and `bom`, a UTF-8 byte order mark for Excel, default `false`)
+    /// or `"parquet"` bytes: no hidden columns, display names, display order.
+    /// Errors: `InvalidCommand` (format, options), `NotFound` if the table was dropped.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn export(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ExportFormat")] format: String,
+        #[wasm_bindgen(unchecked_param_type = "ExportOptions")] options: Option<JsValue>,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("export", &format!("{format:?}")), async move {
             let run = async {
                 let format = duckline_core::export::ExportFormat::parse(&format)?;
-                s.core.export(id, format).await
+                let options: duckline_core::export::ExportOptions =
+                    from_js(options, "ExportOptions")?;
+                s.core.export(id, format, &options).await
             };
             let bytes = run.await.map_err(to_js_error)?;
             Ok(Uint8Array::from(bytes.as_slice()))

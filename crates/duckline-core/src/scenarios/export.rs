@@ -12,7 +12,7 @@ pub const EXPORT_CSV: &str = "id,name,note,day,amount\n\
 /// `export`: exact CSV bytes after steps (display names and order, quoting, NULL as empty, the
 /// empty string quoted, ISO dates), Parquet read back equal to the rows, in chunks.
 pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
-    use crate::export::ExportFormat;
+    use crate::export::{ExportFormat, ExportOptions};
     let ws = open(h).await.with_chunk_row_count(2);
     let t = import_fixture::<H>(&ws, "export", EXPORT_CSV).await;
     for command in [
@@ -23,7 +23,10 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
     ] {
         ws.apply(t, command).await.expect("step");
     }
-    let csv = ws.export(t, ExportFormat::Csv).await.expect("export csv");
+    let csv = ws
+        .export(t, ExportFormat::Csv, &ExportOptions::default())
+        .await
+        .expect("export csv");
     assert_eq!(
         String::from_utf8(csv).unwrap(),
         "id,name,comment,day,amount\n\
@@ -34,7 +37,7 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
     );
     let s = snapshot(&ws, t, 100).await;
     let parquet = ws
-        .export(t, ExportFormat::Parquet)
+        .export(t, ExportFormat::Parquet, &ExportOptions::default())
         .await
         .expect("export parquet");
     let row_groups =
@@ -59,16 +62,24 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
         .await
         .expect("delete all");
     assert_eq!(
-        ws.export(t, ExportFormat::Csv).await.unwrap(),
+        ws.export(t, ExportFormat::Csv, &ExportOptions::default())
+            .await
+            .unwrap(),
         b"id,name,comment,day,amount\n"
     );
-    let empty = ws.export(t, ExportFormat::Parquet).await.unwrap();
+    let empty = ws
+        .export(t, ExportFormat::Parquet, &ExportOptions::default())
+        .await
+        .unwrap();
     let batches =
         crate::persist::parquet::decode("empty.parquet", empty, None).expect("decode empty");
     assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
     assert_eq!(batches[0].num_columns(), 5);
     assert_eq!(
-        ws.export(99, ExportFormat::Csv).await.unwrap_err().code(),
+        ws.export(99, ExportFormat::Csv, &ExportOptions::default())
+            .await
+            .unwrap_err()
+            .code(),
         ErrorCode::NotFound
     );
 }

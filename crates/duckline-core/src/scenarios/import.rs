@@ -157,7 +157,7 @@ fn parquet_fixture() -> Vec<u8> {
 /// chain of commands: each step's undo and redo give the exact states, a reopen restores the last
 /// one, and undoing everything gives the import back.
 pub async fn odd_names_and_long_values<H: Harness>(h: &H) {
-    use crate::export::ExportFormat;
+    use crate::export::{ExportFormat, ExportOptions};
     let long: String = "Ünï 🐉 ab".repeat(1_250);
     assert_eq!(long.chars().count(), 10_000);
     let csv = format!(
@@ -224,7 +224,10 @@ pub async fn odd_names_and_long_values<H: Harness>(h: &H) {
         assert_eq!(column(last, "名前 🐉")[1], json!("Ünïcödé!"));
         assert_eq!(column(last, "say \"hi\""), [json!("X"), json!("q")]);
         assert_eq!(column(last, "a b.c"), [json!("1.5"), json!("3.5")]);
-        let exported = ws.export(t, ExportFormat::Csv).await.expect("export");
+        let exported = ws
+            .export(t, ExportFormat::Csv, &ExportOptions::default())
+            .await
+            .expect("export");
         let header = String::from_utf8(exported).expect("utf-8");
         let header = header.lines().next().expect("header");
         assert_eq!(

@@ -183,6 +183,7 @@ mod export;
 mod faults;
 mod flights;
 mod import;
+mod real_files;
 mod recipe;
 mod reopen;
 mod secrets;
@@ -202,6 +203,7 @@ pub use faults::{
 };
 pub use flights::flights_main_job;
 pub use import::{import_and_pages, odd_names_and_long_values};
+pub use real_files::csv_encodings_and_quirks;
 pub use recipe::recipe_round_trip_and_bad_recipes;
 pub use reopen::{reopen_first_page_preview, reopen_restores_everything};
 pub use secrets::secrets_are_never_stored;
@@ -220,6 +222,7 @@ macro_rules! scenario_tests {
         $crate::scenario_tests!(@$platform $harness;
             import_and_pages
             odd_names_and_long_values
+            csv_encodings_and_quirks
             commands_undo_redo
             stepless_commands
             time_zone_timestamps

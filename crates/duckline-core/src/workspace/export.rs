@@ -47,9 +47,48 @@ impl ExportFormat {
     }
 }
 
+/// Options of `table.export(format, options)` (API.md); CSV only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
+pub struct ExportOptions {
+    /// Field delimiter of CSV, one character other than `"`, CR and LF, or `"\t"` for a tab
+    /// (default `,`). Fields holding it are quoted.
+    pub delimiter: Option<String>,
+    /// Whether CSV starts with the UTF-8 byte order mark `EF BB BF`, which makes Excel read the
+    /// file as UTF-8 rather than in the locale's code page (default `false`).
+    pub bom: Option<bool>,
+}
+
+impl ExportOptions {
+    /// The delimiter byte these options give `format`.
+    ///
+    /// Errors: [`Error::InvalidCommand`] for a delimiter that is not one ASCII character other
+    /// than `"` CR LF, or any option with a format other than CSV.
+    fn delimiter(&self, format: ExportFormat) -> Result<u8> {
+        if format != ExportFormat::Csv && (self.delimiter.is_some() || self.bom.is_some()) {
+            return Err(Error::InvalidCommand(
+                "export options delimiter and bom apply to \"csv\" only".into(),
+            ));
+        }
+        match self.delimiter.as_deref() {
+            None => Ok(b','),
+            Some("\\t") => Ok(b'\t'),
+            Some(d) if d.len() == 1 && !matches!(d.as_bytes()[0], b'"' | b'\r' | b'\n') => {
+                Ok(d.as_bytes()[0])
+            }
+            Some(d) => Err(Error::InvalidCommand(format!(
+                "export option delimiter must be one ASCII character other than a quote, CR or \
+                 LF, got {d:?}"
+            ))),
+        }
+    }
+}
+
 /// Where the exported chunks go.
 enum Sink {
-    Csv(Vec<u8>),
+    /// The file so far and the delimiter.
+    Csv(Vec<u8>, u8),
     Parquet(Box<Option<ArrowWriter<Vec<u8>>>>),
 }
 
@@ -57,8 +96,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// The table at its current position as `format` bytes: visible columns only, display names,
     /// display order. Read-only.
     ///
-    /// Errors: [`Error::NotFound`] (unknown table), [`Error::Engine`].
-    pub async fn export(&self, table_id: u32, format: ExportFormat) -> Result<Vec<u8>> {
+    /// Errors: [`Error::NotFound`] (unknown table), [`Error::InvalidCommand`] (options),
+    /// [`Error::Engine`].
+    pub async fn export(
+        &self,
+        table_id: u32,
+        format: ExportFormat,
+        options: &ExportOptions,
+    ) -> Result<Vec<u8>> {
+        let delimiter = options.delimiter(format)?;
         let mut st = self.lock().await?;
         let entry = st.entry(table_id)?.clone();
         self.ensure_loaded(&mut st, table_id).await?;
@@ -72,8 +118,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let mut sink = match format {
             ExportFormat::Csv => {
                 let mut out = Vec::new();
-                write_csv_record(&mut out, schema.iter().map(|c| Some(c.name.as_str())));
-                Sink::Csv(out)
+                if options.bom == Some(true) {
+                    out.extend_from_slice(b"\xef\xbb\xbf");
+                }
+                write_csv_record(
+                    &mut out,
+                    delimiter,
+                    schema.iter().map(|c| Some(c.name.as_str())),
+                );
+                Sink::Csv(out, delimiter)
             }
             ExportFormat::Parquet => Sink::Parquet(Box::new(None)),
         };
@@ -102,7 +155,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             for batch in &batches {
                 let visible = batch.project(&(2..batch.num_columns()).collect::<Vec<_>>())?;
                 match &mut sink {
-                    Sink::Csv(out) => write_csv_batch(out, &visible)?,
+                    Sink::Csv(out, d) => write_csv_batch(out, *d, &visible)?,
                     Sink::Parquet(writer) => {
                         // A zero-row batch still carries the Arrow types: it makes the writer.
                         let renamed = renamed(&visible, &schema)?;
@@ -128,7 +181,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             }
         }
         match sink {
-            Sink::Csv(out) => Ok(out),
+            Sink::Csv(out, _) => Ok(out),
             Sink::Parquet(writer) => {
                 let writer = match *writer {
                     Some(w) => w,
@@ -173,7 +226,7 @@ fn empty_schema(schema: &[ColumnMeta]) -> Arc<Schema> {
     ))
 }
 
-fn write_csv_batch(out: &mut Vec<u8>, batch: &RecordBatch) -> Result<()> {
+fn write_csv_batch(out: &mut Vec<u8>, delimiter: u8, batch: &RecordBatch) -> Result<()> {
     let columns: Vec<Vec<Value>> = batch
         .columns()
         .iter()
@@ -189,21 +242,26 @@ fn write_csv_batch(out: &mut Vec<u8>, batch: &RecordBatch) -> Result<()> {
                 other => Some(other.to_string()),
             });
         }
-        write_csv_record(out, text.iter().map(Option::as_deref));
+        write_csv_record(out, delimiter, text.iter().map(Option::as_deref));
     }
     Ok(())
 }
 
-/// One CSV record: `None` is an empty field (NULL); fields holding `,` `"` CR or LF, and the
-/// empty string, are quoted with embedded quotes doubled (RFC 4180).
-fn write_csv_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = Option<&'a str>>) {
+/// One CSV record: `None` is an empty field (NULL); fields holding the delimiter, `"`, CR or LF,
+/// and the empty string, are quoted with embedded quotes doubled (RFC 4180).
+fn write_csv_record<'a>(
+    out: &mut Vec<u8>,
+    delimiter: u8,
+    fields: impl Iterator<Item = Option<&'a str>>,
+) {
+    let special = [char::from(delimiter), '"', '\n', '\r'];
     for (i, field) in fields.enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.push(delimiter);
         }
         match field {
             None => {}
-            Some(s) if s.is_empty() || s.contains([',', '"', '\n', '\r']) => {
+            Some(s) if s.is_empty() || s.contains(special) => {
                 out.push(b'"');
                 out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
                 out.push(b'"');
@@ -223,6 +281,7 @@ mod tests {
         let mut out = Vec::new();
         write_csv_record(
             &mut out,
+            b',',
             [
                 Some("a"),
                 None,
@@ -236,6 +295,30 @@ mod tests {
             String::from_utf8(out).unwrap_or_default(),
             "a,,\"\",\"x,y\",\"say \"\"hi\"\"\nok\"\n"
         );
+    }
+
+    #[test]
+    fn other_delimiters_quote_their_own_character() {
+        let mut out = Vec::new();
+        write_csv_record(&mut out, b';', [Some("1,5"), Some("a;b")].into_iter());
+        assert_eq!(String::from_utf8(out).unwrap_or_default(), "1,5;\"a;b\"\n");
+        let tab = ExportOptions {
+            delimiter: Some("\\t".into()),
+            bom: None,
+        };
+        assert_eq!(tab.delimiter(ExportFormat::Csv).ok(), Some(b'\t'));
+        for bad in ["", "ab", "\"", "\n", "é"] {
+            let o = ExportOptions {
+                delimiter: Some(bad.into()),
+                bom: None,
+            };
+            assert!(o.delimiter(ExportFormat::Csv).is_err(), "{bad:?}");
+        }
+        let bom = ExportOptions {
+            delimiter: None,
+            bom: Some(true),
+        };
+        assert!(bom.delimiter(ExportFormat::Parquet).is_err());
     }
 
     #[test]

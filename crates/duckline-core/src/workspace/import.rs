@@ -1,10 +1,11 @@
-//! Import: CSV (its bytes kept as the original, read by DuckDB's `read_csv`) and Parquet (decoded
-//! in Rust) become a new table `t<id>` with hidden row ids and order keys, committed in a manifest.
+//! Import: CSV (its bytes kept as the original, decoded to UTF-8 and read by DuckDB's `read_csv`,
+//! `csv.rs`) and Parquet (decoded in Rust) become a new table `t<id>` with hidden row ids and order keys, committed in a manifest.
 
 use std::fmt::Write as _;
 
 use arrow_array::RecordBatch;
 
+use crate::decode;
 use crate::model::{ColumnMeta, CsvOptions};
 use crate::persist::manifest::{CsvOriginal, FileRef, TableEntry};
 use crate::persist::parquet as parquet_io;
@@ -12,61 +13,51 @@ use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::{Engine, Error, Result, Store, Workspace};
 
 use super::State;
+use super::csv::{check_csv_text, csv_reader_options};
 use super::sql_results::{physical_columns, string_pairs};
 use super::tables::check_table_name;
 
 impl<E: Engine, S: Store> Workspace<E, S> {
-    /// Imports CSV bytes as a new table named `name` and persists it as the table's original.
+    /// Imports CSV bytes as a new table named `name` and persists them, as given, as the table's
+    /// original. The bytes are decoded to UTF-8 first ([`crate::decode`]) and read with the
+    /// options resolved as `workspace/csv.rs` describes; [`TableInfo::csv`](crate::model::TableInfo)
+    /// reports them and reload uses them again.
     ///
-    /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] (empty, binary, malformed CSV, with
-    /// DuckDB's reason), [`Error::InvalidCommand`] for bad options; nothing changes on failure.
+    /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] (empty, binary, malformed CSV or
+    /// bytes invalid in the named encoding, with DuckDB's reason), [`Error::InvalidCommand`] for
+    /// bad options; nothing changes on failure.
     pub async fn import_csv(
         &self,
         name: &str,
         bytes: Vec<u8>,
         options: &CsvOptions,
     ) -> Result<u32> {
-        check_csv_bytes(&bytes)?;
         csv_reader_options(options)?;
+        let decoded = decode::decode(&bytes, options.encoding.as_deref())?;
+        check_csv_text(&decoded.text)?;
+        let options = CsvOptions {
+            encoding: Some(decoded.encoding.clone()),
+            ..options.clone()
+        };
         let mut st = self.lock().await?;
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
         let table = sql::table_name(table_id);
         let file = format!("duckline-import-{}-{table_id}.csv", st.temp("csv"));
-        let delimiter = options
-            .delimiter
-            .is_none()
-            .then(|| likely_delimiter(&bytes))
-            .flatten();
-        let path = self.engine.register_file(&file, &bytes).await?;
+        let path = self.engine.register_file(&file, &decoded.text).await?;
         let original = FileRef {
             path: format!("tables/{table_id}/original/source.csv"),
             row_count: 0,
             bytes: bytes.len() as u64,
             first_row_id: None,
         };
-        // The original is the CSV bytes themselves, stored while DuckDB reads them.
-        let (stored, created) =
-            futures::future::join(self.store.write(&original.path, &bytes), async {
-                let mut effective = options.clone();
-                let (mut schema, mut row_count) = self
-                    .create_from_csv(&table, &csv_source(&path, &effective)?, None)
-                    .await?;
-                // DuckDB's sniffer falls back to one column of whole lines when rows are ragged;
-                // read with the delimiter the header shows instead, so strict mode reports the bad
-                // row.
-                if let Some(d) = delimiter
-                    && schema.len() == 1
-                {
-                    self.drop_tables(std::slice::from_ref(&table)).await;
-                    effective.delimiter = Some(d.to_owned());
-                    (schema, row_count) = self
-                        .create_from_csv(&table, &csv_source(&path, &effective)?, None)
-                        .await?;
-                }
-                Ok::<_, Error>((schema, row_count, effective))
-            })
-            .await;
+        // The original is the CSV bytes as given, stored while DuckDB reads their UTF-8 text.
+        let (stored, created) = futures::future::join(
+            self.store.write(&original.path, &bytes),
+            self.read_csv_guessed(&table, &path, &decoded.text, &options, None),
+        )
+        .await;
+        drop(decoded);
         drop(bytes);
         self.engine.unregister_file(&file).await.ok();
         let (schema, row_count, effective) = match (stored, created) {
@@ -276,76 +267,6 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         st.loaded.insert(table_id);
         Ok(())
     }
-}
-
-/// Rejects what DuckDB's sniffer would misread instead of refusing: empty and binary files.
-fn check_csv_bytes(bytes: &[u8]) -> Result<()> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::InvalidInput("the file is empty".into()));
-    }
-    let head = &bytes[..bytes.len().min(64 * 1024)];
-    if head.contains(&0) {
-        return Err(Error::InvalidInput(
-            "the file is binary, not CSV (it contains NUL bytes)".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// The delimiter the first line most likely uses (`,` `;` tab `|`), if any.
-fn likely_delimiter(bytes: &[u8]) -> Option<&'static str> {
-    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    [(b',', ","), (b';', ";"), (b'\t', "\t"), (b'|', "|")]
-        .into_iter()
-        .map(|(b, s)| (first.iter().filter(|c| **c == b).count(), s))
-        .filter(|(n, _)| *n > 0)
-        .max_by_key(|(n, _)| *n)
-        .map(|(_, s)| s)
-}
-
-/// The `read_csv(...)` call of an import (and of its reload) of the registered file `path`.
-pub(super) fn csv_source(path: &str, options: &CsvOptions) -> Result<String> {
-    Ok(format!(
-        "read_csv({}{})",
-        sql::literal(path),
-        csv_reader_options(options)?
-    ))
-}
-
-/// `read_csv` named parameters for `options` (leading comma included).
-fn csv_reader_options(options: &CsvOptions) -> Result<String> {
-    // `skip = 0`: DuckDB's sniffer may otherwise skip leading rows it finds inconsistent, silently
-    // dropping data of a ragged file; with it, a ragged file is an error.
-    let mut out = String::from(", auto_detect = true, strict_mode = true, skip = 0");
-    let single = |name: &str, value: &Option<String>| -> Result<Option<String>> {
-        match value {
-            None => Ok(None),
-            Some(v) if v.chars().count() == 1 || (name == "delimiter" && v == "\\t") => {
-                Ok(Some(v.clone()))
-            }
-            Some(v) => Err(Error::InvalidCommand(format!(
-                "CSV option {name} must be one character, got {v:?}"
-            ))),
-        }
-    };
-    if let Some(d) = single("delimiter", &options.delimiter)? {
-        let _ = write!(out, ", delim = {}", sql::literal(&d));
-    }
-    if let Some(q) = single("quote", &options.quote)? {
-        let _ = write!(out, ", quote = {}", sql::literal(&q));
-    }
-    if let Some(h) = options.header {
-        let _ = write!(out, ", header = {h}");
-    }
-    if let Some(nulls) = &options.null_strings {
-        let list = nulls
-            .iter()
-            .map(|n| sql::literal(n))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = write!(out, ", nullstr = [{list}]");
-    }
-    Ok(out)
 }
 
 /// The columns a DESCRIBE result lists after its first `skip` rows, numbered from 1.

@@ -3,11 +3,11 @@
 
 use crate::model::ColumnMeta;
 use crate::persist::manifest::{CsvOriginal, Delta, TableEntry};
-use crate::sql;
 use crate::{Engine, Error, Result, Store, Workspace};
+use crate::{decode, sql};
 
 use super::State;
-use super::import::csv_source;
+use super::csv::csv_source;
 use super::replay::Direction;
 use super::sql_results::{column_definitions, physical_columns};
 
@@ -122,7 +122,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     }
 
     /// Creates `table` from a CSV original ([`Workspace::create_from_csv`]), registering the
-    /// stored bytes with DuckDB for the call.
+    /// stored bytes, decoded as at import (its recorded encoding; guessed again for an original
+    /// recorded before issue 11, which was UTF-8), with DuckDB for the call.
     pub(super) async fn read_csv_original(
         &self,
         st: &mut State,
@@ -131,8 +132,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         limit: Option<u64>,
     ) -> Result<(Vec<ColumnMeta>, u64)> {
         let bytes = self.store.read(&csv.file.path).await?;
+        let decoded = decode::decode(&bytes, csv.options.encoding.as_deref()).map_err(|e| {
+            Error::Corrupt {
+                path: csv.file.path.clone(),
+                message: format!("the CSV original no longer decodes: {e}"),
+            }
+        })?;
         let file = format!("duckline-{}.csv", st.temp("original"));
-        let path = self.engine.register_file(&file, &bytes).await?;
+        let path = self.engine.register_file(&file, &decoded.text).await?;
+        drop(decoded);
         drop(bytes);
         let created = match csv_source(&path, &csv.options) {
             Ok(source) => self.create_from_csv(table, &source, limit).await,

@@ -30,6 +30,7 @@ use crate::{Engine, Error, Result, Store};
 
 mod chunks;
 pub mod clusters;
+mod csv;
 mod cursor;
 mod derived;
 mod diff;

@@ -100,6 +100,10 @@ fn table_info(entry: &TableEntry) -> TableInfo {
             .collect(),
         position: entry.position,
         step_count: entry.steps.len(),
+        csv: entry
+            .original_csv
+            .as_ref()
+            .and_then(|c| super::csv::dialect(&c.options)),
     }
 }
 
