@@ -379,8 +379,8 @@ async fn export_round_trip<H: Harness>(
         )
         .await
         .unwrap_or_else(|e| panic!("{what}: import of the export: {e}"));
-    let b = snapshot(&ws, back, 2).await;
-    let now = snapshot(&ws, t, 2).await;
+    let b = snapshot(ws, back, 2).await;
+    let now = snapshot(ws, t, 2).await;
     let back_columns: Vec<(String, String)> = b
         .info
         .columns
