@@ -194,15 +194,49 @@ export type CompareOptions = {
 keys: Array<string>, };
 
 /**
- * API.md `CsvOptions`.
+ * How a CSV import read (or `previewCsv` would read) its bytes: every guessed option resolved.
+ * API.md `CsvPreview.options` and `TableInfo.csv`.
+ */
+export type CsvDialect = { 
+/**
+ * Field delimiter.
+ */
+delimiter: string, 
+/**
+ * Whether the first line after `skip_rows` named the columns.
+ */
+header: boolean, 
+/**
+ * The WHATWG name of the encoding in lower case, e.g. `"utf-8"`, `"utf-16le"`,
+ * `"windows-1252"`.
+ */
+encoding: string, 
+/**
+ * Lines skipped above the header.
+ */
+skipRows: number, 
+/**
+ * The decimal mark of numbers.
+ */
+decimalSeparator: DecimalSeparator, };
+
+/**
+ * API.md `CsvOptions`: how `importCsv` / `previewCsv` read CSV bytes. Every option left out is
+ * guessed (see each field); the options an import used are recorded ([`CsvDialect`],
+ * `TableInfo.csv`) and reload reads the stored bytes with them again.
+ *
+ * Header names are DuckDB's: an empty header cell becomes `column<n>` (`n` its 0-based position,
+ * zero-padded to the width of the column count, e.g. `column1` of three columns) and a repeated
+ * name gets `_<k>` (`a`, `a_1`); they are ordinary names afterwards (`rename_column`).
  */
 export type CsvOptions = { 
 /**
- * Field delimiter (default: detected).
+ * Field delimiter, one character or `"\t"` (default: DuckDB's sniffer; when it finds one
+ * column on a ragged file, the most frequent of `,` `;` tab `|` in the header line).
  */
 delimiter?: string | null, 
 /**
- * Whether the first line names the columns (default: detected).
+ * Whether the first line after `skipRows` names the columns (default: DuckDB's sniffer).
  */
 header?: boolean | null, 
 /**
@@ -212,7 +246,46 @@ quote?: string | null,
 /**
  * Strings read as NULL, e.g. `["NA"]` for nycflights13 (default: DuckDB's, the empty string).
  */
-nullStrings?: Array<string> | null, };
+nullStrings?: Array<string> | null, 
+/**
+ * A WHATWG encoding label, e.g. `"utf-8"`, `"utf-16le"`, `"windows-1252"` (default: guessed
+ * from a byte order mark, else UTF-8 when the bytes are valid UTF-8, else windows-1252;
+ * [`crate::decode`]).
+ */
+encoding?: string | null, 
+/**
+ * Lines above the header (or the first row) to skip, e.g. title lines (default 0).
+ */
+skipRows: number, 
+/**
+ * The decimal mark of numbers (default: `","` when the delimiter is `;` and every value of
+ * some text column reads as a number with a decimal comma, e.g. `1,5` or `-12,25`;
+ * else `"."`).
+ */
+decimalSeparator?: DecimalSeparator | null, 
+/**
+ * A `strptime` pattern for DATE columns passed to DuckDB as `dateformat`, e.g. `"%d/%m/%Y"`
+ * (default: DuckDB's detection, ISO 8601 and a few others).
+ */
+dateFormat?: string | null, };
+
+/**
+ * API.md `CsvPreview`: what `importCsv` with the same options would make of the bytes, without
+ * creating a table.
+ */
+export type CsvPreview = { 
+/**
+ * The options resolved (guesses filled in); passing them to `importCsv` reads the same way.
+ */
+options: CsvDialect, 
+/**
+ * Columns with their DuckDB types.
+ */
+columns: Array<ColumnInfo>, 
+/**
+ * The first rows ([`CSV_PREVIEW_ROWS`] at most), values as in pages.
+ */
+rows: Array<Array<JsonValue>>, };
 
 /**
  * `custom_sql`: one UPDATE, DELETE, INSERT or ALTER TABLE statement on the table, written
@@ -245,6 +318,11 @@ reason: string, };
  * Date order for ambiguous `A/B/YYYY` dates (COMMANDS.md `standardize_date`).
  */
 export type DateOrder = "mdy" | "dmy";
+
+/**
+ * The decimal mark of numbers in a CSV file.
+ */
+export type DecimalSeparator = "." | ",";
 
 /**
  * `delete_column`: delete a column (its values go to the undo delta).
@@ -388,6 +466,21 @@ export type ErrorCode = "NotFound" | "TableExists" | "InvalidCommand" | "Invalid
  * The file formats of `table.export`.
  */
 export type ExportFormat = "csv" | "parquet";
+
+/**
+ * Options of `table.export(format, options)` (API.md); CSV only.
+ */
+export type ExportOptions = { 
+/**
+ * Field delimiter of CSV, one character other than `"`, CR and LF, or `"\t"` for a tab
+ * (default `,`). Fields holding it are quoted.
+ */
+delimiter?: string | null, 
+/**
+ * Whether CSV starts with the UTF-8 byte order mark `EF BB BF`, which makes Excel read the
+ * file as UTF-8 rather than in the locale's code page (default `false`).
+ */
+bom?: boolean | null, };
 
 /**
  * `fill_down`: NULL or empty cells take the last non-empty value above them (display order).
@@ -872,7 +965,12 @@ position: number,
 /**
  * Number of steps in the timeline, including redoable ones.
  */
-stepCount: number, };
+stepCount: number, 
+/**
+ * How a CSV import read its bytes; `None` for Parquet imports, `stack`/`join` results and
+ * CSV imports made before duckline recorded it.
+ */
+csv?: CsvDialect, };
 
 /**
  * Per-table DuckDB memory, API.md `memory()`.
