@@ -125,6 +125,9 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   const counts: number = info.rowCount + info.position + info.stepCount;
   const abort = new AbortController();
   const call: CallOptions = { signal: abort.signal, onProgress: (p: Progress) => p.fraction };
+  const phase: "capture" | "execute" | "persist" = ({ phase: "capture", fraction: 0 } as Progress).phase;
+  await ws.importCsv("called", bytes, { ...csv, ...call });
+  await ws.importParquet("called2", file, call);
   for (const command of commands) {
     const step: StepInfo = await t.apply(command, call);
     const tier: 1 | 2 | 3 = step.tier;
@@ -133,7 +136,10 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   }
   const undone: StepInfo | null = await t.undo();
   const redone: StepInfo | null = await t.redo();
+  await t.undo(call);
+  await t.redo({ signal: abort.signal });
   await t.goto(0);
+  await t.goto(1, call);
   const timeline: Timeline = await t.timeline();
   const lastStep: StepInfo | undefined = timeline.steps[timeline.position - 1];
   const rowsOptions: RowsOptions = { after: null, limit: 500, columns: ["name"] };
@@ -148,6 +154,7 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   const suggestion: string = clusters[0].values[0].value + clusters[0].values[0].count + clusters[0].key;
   const diff: Diff = await t.diff({ from: 0 });
   await t.diff();
+  await t.diff({ from: 1, ...call });
   const summary: DiffSummary = diff.summary;
   const changed: number = summary.added + summary.removed + summary.modified + summary.unchanged;
   const cells: number = summary.columns[0].changedCells;
@@ -164,11 +171,13 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   const format: ExportFormat = "parquet";
   const exported: Uint8Array = await t.export("csv");
   await t.export(format);
+  await t.export("csv", call);
   const recipe: Recipe = await t.recipe();
   const version: 1 = recipe.version;
   const secrets: ApplyRecipeOptions = { secrets: ["k3y"] };
   const applied: StepInfo[] = await same.applyRecipe(recipe, secrets);
   await same.applyRecipe({ version: 1, steps: commands });
+  await same.applyRecipe(recipe, { ...secrets, ...call });
   await ws.dropTable("all");
   await ws.close();
 

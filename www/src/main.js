@@ -4,6 +4,8 @@
 
 import { h, byTestId, fmtBytes, fmtInt, fmtMs } from './util.js';
 import {
+  cancelCurrent,
+  cancellable,
   clearError,
   duckdbBundles,
   loadDuckline,
@@ -34,7 +36,6 @@ const state = {
   table: null,
   info: null,
   timeline: null,
-  abort: null,
 };
 window.__duckline = { state, metrics };
 
@@ -58,7 +59,6 @@ const el = {
   recipeFile: byTestId('recipe-file'),
   dropTable: byTestId('drop-table'),
   cancel: byTestId('cancel'),
-  progress: byTestId('progress'),
   errorDismiss: byTestId('error-dismiss'),
 };
 
@@ -228,7 +228,9 @@ function importSample() {
       const bytes = new Uint8Array(await res.arrayBuffer());
       showMessage(messageEl, `Importing ${fmtBytes(bytes.byteLength)}…`);
       const t0 = performance.now();
-      const table = await timed('importCsv', () => state.ws.importCsv(SAMPLE_TABLE, bytes, { nullStrings: ['NA'] }));
+      const table = await timed('importCsv', () =>
+        cancellable((call) => state.ws.importCsv(SAMPLE_TABLE, bytes, { nullStrings: ['NA'], ...call })),
+      );
       const ms = performance.now() - t0;
       await openTable(table);
       await refreshTables();
@@ -253,10 +255,10 @@ function importFile(file) {
       const t0 = performance.now();
       let table;
       if (ext === 'parquet') {
-        table = await timed('importParquet', () => state.ws.importParquet(name, file));
+        table = await timed('importParquet', () => cancellable((call) => state.ws.importParquet(name, file, call)));
       } else if (ext === 'csv' || ext === 'tsv' || ext === 'txt') {
         const options = ext === 'tsv' ? { delimiter: '\t' } : {};
-        table = await timed('importCsv', () => state.ws.importCsv(name, file, options));
+        table = await timed('importCsv', () => cancellable((call) => state.ws.importCsv(name, file, { ...options, ...call })));
       } else {
         const err = new Error(`unsupported file type ".${ext}" (use .csv, .tsv or .parquet)`);
         err.code = 'InvalidInput';
@@ -293,28 +295,15 @@ function applyCommand(command, messageEl) {
       clearError();
       showMessage(messageEl, `Applying ${command.op}…`);
       const previous = state.timeline ? state.timeline.position : 0;
-      const abort = new AbortController();
-      state.abort = abort;
-      el.cancel.disabled = false;
       let failed = true;
       try {
-        const step = await timed(`apply.${command.op}`, () =>
-          table.apply(command, {
-            signal: abort.signal,
-            onProgress: (p) => {
-              el.progress.textContent = `${p.phase} ${Math.round((p.fraction ?? 0) * 100)}%${p.message ? ` ${p.message}` : ''}`;
-            },
-          }),
-        );
+        const step = await timed(`apply.${command.op}`, () => cancellable((call) => table.apply(command, call)));
         showMessage(messageEl, describeStep(step, previous));
         if (command.op === 'delete_rows' && command.rowIds.includes(grid.selected)) grid.clearSelection();
         messageEl.dataset.stepIndex = String(step.index);
         failed = false;
         return true;
       } finally {
-        state.abort = null;
-        el.cancel.disabled = true;
-        el.progress.textContent = '';
         // Also after a rejection (which changes nothing): the grid may show an optimistic edit.
         try {
           await afterChange();
@@ -333,7 +322,7 @@ function undoRedo(which) {
   if (!table) return undefined;
   return run(which === 'undo' ? 'Undo' : 'Redo', async () => {
     clearError();
-    const step = await timed(which, () => (which === 'undo' ? table.undo() : table.redo()));
+    const step = await timed(which, () => cancellable((call) => (which === 'undo' ? table.undo(call) : table.redo(call))));
     showMessage(forms.message, step ? `${which === 'undo' ? 'Undid' : 'Redid'} step ${step.index}: ${step.label}` : `Nothing to ${which}.`);
     await afterChange();
   });
@@ -344,7 +333,7 @@ function gotoPosition(position) {
   if (!table) return undefined;
   return run(`Going to step ${position}`, async () => {
     clearError();
-    await timed('goto', () => table.goto(position));
+    await timed('goto', () => cancellable((call) => table.goto(position, call)));
     showMessage(forms.message, `Moved to position ${position}.`);
     await afterChange();
   });
@@ -355,7 +344,7 @@ function exportTable(format) {
   if (!table || !has(table, 'export')) return undefined;
   return run(`Exporting ${format}`, async () => {
     clearError();
-    const bytes = await timed(`export.${format}`, () => table.export(format));
+    const bytes = await timed(`export.${format}`, () => cancellable((call) => table.export(format, call)));
     const type = format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet';
     download(bytes, `${table.name}.${format}`, type);
     showMessage(forms.message, `Exported ${table.name}.${format} (${fmtBytes(bytes?.byteLength ?? bytes?.length ?? 0)}).`);
@@ -429,7 +418,7 @@ function uploadRecipe(file) {
       }
       showMessage(messageEl, `Applying recipe ${file.name}…`);
       try {
-        const steps = await timed('table.applyRecipe', () => table.applyRecipe(recipe, { secrets }));
+        const steps = await timed('table.applyRecipe', () => cancellable((call) => table.applyRecipe(recipe, { secrets, ...call })));
         const n = Array.isArray(steps) ? steps.length : 0;
         showMessage(messageEl, `Applied recipe ${file.name}: ${n} step${n === 1 ? '' : 's'}.`);
         messageEl.dataset.recipeSteps = String(n);
@@ -494,7 +483,7 @@ el.recipeFile.addEventListener('change', () => {
   if (file) uploadRecipe(file);
 });
 el.dropTable.addEventListener('click', () => dropTable());
-el.cancel.addEventListener('click', () => state.abort && state.abort.abort());
+el.cancel.addEventListener('click', () => cancelCurrent());
 el.errorDismiss.addEventListener('click', () => clearError());
 el.storageRefresh.addEventListener('click', () => state.ws && run('Reading storage', () => storagePanel.refresh(state.ws)));
 document.addEventListener('keydown', (e) => {

@@ -25,6 +25,7 @@
 //! ws.undo(table).await?;
 //! ```
 
+pub mod call;
 pub mod command;
 pub mod engine;
 pub mod error;
@@ -39,6 +40,7 @@ pub mod store;
 pub mod values;
 mod workspace;
 
+pub use call::{Call, Observer, Phase, Progress};
 pub use command::Command;
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};

@@ -15,7 +15,7 @@ use duckline_core::model::{
     MemoryFigures, RowPage, RowsOptions, StepInfo, StorageInfo, TableInfo, Timeline,
 };
 use duckline_core::recipe::{RECIPE_VERSION, Recipe};
-use duckline_core::{Command, DamagedManifest, ErrorCode, JoinOptions};
+use duckline_core::{Command, DamagedManifest, ErrorCode, JoinOptions, Progress};
 use ts_rs::{Config, TS, TypeVisitor};
 
 /// Collects the declaration of a type and of every named type it refers to, by TypeScript name.
@@ -79,6 +79,7 @@ fn render() -> String {
     d.visit::<ClusterOptions>();
     d.visit::<Cluster>();
     d.visit::<ErrorCode>();
+    d.visit::<Progress>();
     let mut out = String::from(
         "// Generated from the Rust types of duckline-core by ts-rs; do not edit.\n\
          // Regenerate: UPDATE_TYPES=1 cargo test -p duckline-core --test typescript\n",
@@ -137,6 +138,8 @@ fn declarations_name_what_the_wasm_layer_refers_to() {
         "ClusterOptions",
         "Cluster",
         "ErrorCode",
+        "Progress",
+        "Phase",
         "JsonValue",
     ] {
         assert!(

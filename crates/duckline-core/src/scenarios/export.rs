@@ -21,9 +21,12 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
         json!({"op": "insert_row", "after": 1, "values": {"id": 9, "comment": "x"}}),
         json!({"op": "edit_cell", "rowId": 3, "column": "name", "value": ""}),
     ] {
-        ws.apply(t, command).await.expect("step");
+        ws.apply(t, command, &Call::none()).await.expect("step");
     }
-    let csv = ws.export(t, ExportFormat::Csv).await.expect("export csv");
+    let csv = ws
+        .export(t, ExportFormat::Csv, &Call::none())
+        .await
+        .expect("export csv");
     assert_eq!(
         String::from_utf8(csv).unwrap(),
         "id,name,comment,day,amount\n\
@@ -34,7 +37,7 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
     );
     let s = snapshot(&ws, t, 100).await;
     let parquet = ws
-        .export(t, ExportFormat::Parquet)
+        .export(t, ExportFormat::Parquet, &Call::none())
         .await
         .expect("export parquet");
     let row_groups =
@@ -55,20 +58,32 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
         rows,
         s.rows.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>()
     );
-    ws.apply(t, json!({"op": "delete_rows", "rowIds": [1, 2, 3, 4]}))
-        .await
-        .expect("delete all");
+    ws.apply(
+        t,
+        json!({"op": "delete_rows", "rowIds": [1, 2, 3, 4]}),
+        &Call::none(),
+    )
+    .await
+    .expect("delete all");
     assert_eq!(
-        ws.export(t, ExportFormat::Csv).await.unwrap(),
+        ws.export(t, ExportFormat::Csv, &Call::none())
+            .await
+            .unwrap(),
         b"id,name,comment,day,amount\n"
     );
-    let empty = ws.export(t, ExportFormat::Parquet).await.unwrap();
+    let empty = ws
+        .export(t, ExportFormat::Parquet, &Call::none())
+        .await
+        .unwrap();
     let batches =
         crate::persist::parquet::decode("empty.parquet", empty, None).expect("decode empty");
     assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
     assert_eq!(batches[0].num_columns(), 5);
     assert_eq!(
-        ws.export(99, ExportFormat::Csv).await.unwrap_err().code(),
+        ws.export(99, ExportFormat::Csv, &Call::none())
+            .await
+            .unwrap_err()
+            .code(),
         ErrorCode::NotFound
     );
 }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::call::{Call, Phase, Span};
 use crate::model::ColumnMeta;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::{Engine, Error, Result, Store, Workspace, values};
@@ -55,13 +56,23 @@ enum Sink {
 
 impl<E: Engine, S: Store> Workspace<E, S> {
     /// The table at its current position as `format` bytes: visible columns only, display names,
-    /// display order. Read-only.
+    /// display order. Read-only. Reports to `call`: capture (the table loaded), execute (each
+    /// chunk of `chunk_row_count` rows read and encoded; the fraction is rows done of the table's).
     ///
-    /// Errors: [`Error::NotFound`] (unknown table), [`Error::Engine`].
-    pub async fn export(&self, table_id: u32, format: ExportFormat) -> Result<Vec<u8>> {
+    /// Errors: [`Error::NotFound`] (unknown table), [`Error::Engine`], [`Error::Cancelled`].
+    pub async fn export(
+        &self,
+        table_id: u32,
+        format: ExportFormat,
+        call: &Call,
+    ) -> Result<Vec<u8>> {
         let mut st = self.lock().await?;
+        call.report(Phase::Capture, 0.0, None)?;
         let entry = st.entry(table_id)?.clone();
         self.ensure_loaded(&mut st, table_id).await?;
+        let total_row_count = usize::try_from(entry.row_count()).unwrap_or(usize::MAX);
+        let mut done_row_count = 0;
+        let span = Span::new(Phase::Execute, 0.0, 1.0);
         let schema = entry.schema().to_vec();
         let chunk = self.chunk_row_count.max(1);
         let mut select = format!("SELECT {ORDER_KEY}, {ROW_ID}");
@@ -123,6 +134,13 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 // One row group per chunk.
                 w.flush()?;
             }
+            done_row_count += rows;
+            span.report(
+                call,
+                done_row_count.min(total_row_count),
+                total_row_count,
+                "row",
+            )?;
             if (rows as u64) < chunk {
                 break;
             }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use arrow_array::RecordBatch;
 
+use crate::call::{Call, Phase, Span};
 use crate::model::{ColumnMeta, CsvOptions};
 use crate::persist::manifest::{CsvOriginal, FileRef, TableEntry};
 use crate::persist::parquet as parquet_io;
@@ -15,20 +16,35 @@ use super::State;
 use super::sql_results::{physical_columns, string_pairs};
 use super::tables::check_table_name;
 
+/// Where an import's [`Phase::Persist`] starts: reading the rows into DuckDB is most of it.
+const IMPORT_PERSIST_FRACTION: f64 = 0.6;
+
+/// A table just created in DuckDB by an import, before its commit.
+pub(super) struct Created {
+    pub(super) table_id: u32,
+    pub(super) schema: Vec<ColumnMeta>,
+    pub(super) row_count: u64,
+}
+
 impl<E: Engine, S: Store> Workspace<E, S> {
     /// Imports CSV bytes as a new table named `name` and persists it as the table's original.
+    /// Reports to `call`: capture (DuckDB reads the CSV while its bytes are stored), persist (the
+    /// manifest).
     ///
     /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] (empty, binary, malformed CSV, with
-    /// DuckDB's reason), [`Error::InvalidCommand`] for bad options; nothing changes on failure.
+    /// DuckDB's reason), [`Error::InvalidCommand`] for bad options, [`Error::Cancelled`]; nothing
+    /// changes on failure.
     pub async fn import_csv(
         &self,
         name: &str,
         bytes: Vec<u8>,
         options: &CsvOptions,
+        call: &Call,
     ) -> Result<u32> {
         check_csv_bytes(&bytes)?;
         csv_reader_options(options)?;
         let mut st = self.lock().await?;
+        call.report(Phase::Capture, 0.0, None)?;
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
         let table = sql::table_name(table_id);
@@ -91,22 +107,29 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             },
             options: effective,
         };
-        self.finish_import(&mut st, table_id, name, schema, row_count, Some(original))
+        let created = Created {
+            table_id,
+            schema,
+            row_count,
+        };
+        self.finish_import(&mut st, name, created, Some(original), call)
             .await?;
         Ok(table_id)
     }
 
-    /// Imports a Parquet file (decoded in Rust) as a new table.
+    /// Imports a Parquet file (decoded in Rust) as a new table. Reports to `call`: capture (the
+    /// rows into DuckDB), persist (the original chunk files, the manifest).
     ///
     /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] for bytes that are not Parquet or
-    /// an empty file; nothing changes on failure.
-    pub async fn import_parquet(&self, name: &str, bytes: Vec<u8>) -> Result<u32> {
+    /// an empty file, [`Error::Cancelled`]; nothing changes on failure.
+    pub async fn import_parquet(&self, name: &str, bytes: Vec<u8>, call: &Call) -> Result<u32> {
         if bytes.is_empty() {
             return Err(Error::InvalidInput("the file is empty".into()));
         }
         let batches = parquet_io::decode("import", bytes, None)
             .map_err(|e| Error::InvalidInput(format!("not a readable Parquet file: {e}")))?;
         let mut st = self.lock().await?;
+        call.report(Phase::Capture, 0.0, None)?;
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
         let staging = st.temp("import");
@@ -120,7 +143,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .execute(&format!("DROP TABLE IF EXISTS {}", sql::ident(&staging)))
             .await?;
         let (schema, row_count) = created?;
-        self.finish_import(&mut st, table_id, name, schema, row_count, None)
+        let created = Created {
+            table_id,
+            schema,
+            row_count,
+        };
+        self.finish_import(&mut st, name, created, None, call)
             .await?;
         Ok(table_id)
     }
@@ -225,30 +253,39 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// Commits a freshly created `t<id>` in a new manifest, with `original_csv` as its original
     /// when given (already stored), else with original chunks written from the table. On failure
     /// drops the table and deletes what was written (the CSV original included): a
-    /// [`Workspace::new_table`] change.
+    /// [`Workspace::new_table`] change. Reports to `call` from [`Phase::Persist`] on.
+    ///
+    /// Errors: store errors, [`Error::Cancelled`] before the manifest is written.
     pub(super) async fn finish_import(
         &self,
         st: &mut State,
-        table_id: u32,
         name: &str,
-        schema: Vec<ColumnMeta>,
-        row_count: u64,
+        created: Created,
         original_csv: Option<CsvOriginal>,
+        call: &Call,
     ) -> Result<()> {
+        let Created {
+            table_id,
+            schema,
+            row_count,
+        } = created;
         let table = sql::table_name(table_id);
         let mut tx = self.new_table(
             table_id,
             original_csv.iter().map(|c| c.file.clone()).collect(),
         );
         let manifest = async {
+            call.report(Phase::Persist, IMPORT_PERSIST_FRACTION, None)?;
             let original = if original_csv.is_some() {
                 Vec::new()
             } else {
                 let select = format!("SELECT {} FROM {table}", physical_columns(&schema));
+                let span = Span::new(Phase::Persist, IMPORT_PERSIST_FRACTION, 0.95);
                 self.write_chunks(
                     &select,
                     &format!("tables/{table_id}/original/part"),
                     &mut tx.written,
+                    (call, span),
                 )
                 .await?
             };
@@ -274,6 +311,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         .await;
         tx.commit(st, manifest).await?.finish(st, 0..0).await;
         st.loaded.insert(table_id);
+        call.notify(Phase::Persist, 1.0, None);
         Ok(())
     }
 }

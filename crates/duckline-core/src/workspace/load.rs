@@ -1,6 +1,7 @@
 //! Lazy loading: a table's data enters DuckDB on first use, from its original (or latest
 //! snapshot) and the forward deltas up to its position (DESIGN.md, "Reload").
 
+use crate::call::{Call, Span};
 use crate::model::ColumnMeta;
 use crate::persist::manifest::{CsvOriginal, Delta, TableEntry};
 use crate::sql;
@@ -35,7 +36,14 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             if let (Some(csv), 0) = (&entry.original_csv, replay) {
                 self.load_csv_original(st, &entry, csv).await?;
                 for step in &entry.steps[..entry.position] {
-                    self.apply_delta(st, &table, step, Direction::Redo).await?;
+                    self.apply_delta(
+                        st,
+                        &table,
+                        step,
+                        Direction::Redo,
+                        (&Call::none(), Span::NONE),
+                    )
+                    .await?;
                 }
                 return Ok(());
             }
@@ -71,7 +79,14 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     .await?;
             }
             for step in &entry.steps[replay..entry.position] {
-                self.apply_delta(st, &table, step, Direction::Redo).await?;
+                self.apply_delta(
+                    st,
+                    &table,
+                    step,
+                    Direction::Redo,
+                    (&Call::none(), Span::NONE),
+                )
+                .await?;
             }
             Ok(())
         }
