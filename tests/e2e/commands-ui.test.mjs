@@ -694,3 +694,52 @@ test('optional members: controls show exactly when the package has them; no page
   assert.deepEqual(log.pageErrors, []);
   assert.deepEqual(log.foreignRequests, []);
 });
+
+test('cancel: the progress bar shows the phases, Cancel stops a step and an undo, nothing changes', { skip: SKIP_ALL }, async () => {
+  await importPeople('cancel');
+  const rowsBefore = await columnValues('name');
+  const timelineBefore = await readTimeline(page);
+  // Record what the header's progress bar shows, and click Cancel at the first report: the click
+  // lands before the call's next check point (the button is enabled only while a call runs).
+  const armCancel = (click) =>
+    page.evaluate((clickIt) => {
+      const text = document.querySelector('[data-testid="progress"]');
+      window.__progressSeen = [];
+      // Each report replaces the text node: the added nodes are every report, in order.
+      const observer = new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) if (n.data) window.__progressSeen.push(n.data);
+        if (clickIt && window.__progressSeen.length > 0) document.querySelector('[data-testid="cancel"]').click();
+      });
+      observer.observe(text, { childList: true });
+      window.__progressObserver = observer;
+    }, click);
+  const seen = () => page.evaluate(() => { window.__progressObserver.disconnect(); return window.__progressSeen; });
+
+  await armCancel(true);
+  const cancelled = await submitForm('trim', async (f) => f.locator('[name="column"]').selectOption('name'));
+  assert.equal(cancelled.code, 'Cancelled', `trim was cancelled: ${cancelled.text}`);
+  assert.ok((await seen()).length >= 1, 'progress was shown');
+  if (await currentError(page)) await page.click('[data-testid="error-dismiss"]');
+  assert.deepEqual(await readTimeline(page), timelineBefore, 'the timeline is as before');
+  assert.deepEqual(await columnValues('name'), rowsBefore, 'the rows are as before');
+  assert.equal(await page.isDisabled('[data-testid="cancel"]'), true, 'Cancel is disabled when idle');
+  assert.equal(await page.isHidden('[data-testid="progress-bar"]'), true, 'the bar is hidden when idle');
+
+  await armCancel(false);
+  await assertApplied(await submitForm('trim', async (f) => f.locator('[name="column"]').selectOption('name')), 'trim');
+  const reports = await seen();
+  const phases = reports.map((r) => r.split(' ')[0]);
+  assert.deepEqual([...new Set(phases)], ['capture', 'execute', 'persist'], `phases in order: ${reports}`);
+  const percents = reports.map((r) => Number(r.split(' ')[1].replace('%', '')));
+  assert.ok(percents.every((v, i) => i === 0 || v >= percents[i - 1]), `the bar only grows: ${reports}`);
+  assert.equal(percents.at(-1), 100, 'the bar ends full');
+
+  const applied = await readTimeline(page);
+  await armCancel(true);
+  await page.click('[data-testid="undo"]');
+  await waitIdle(page, LONG);
+  await seen();
+  assert.equal((await currentError(page))?.code ?? null, 'Cancelled', 'the undo was cancelled');
+  await page.click('[data-testid="error-dismiss"]');
+  assert.deepEqual(await readTimeline(page), applied, 'still at the trim step');
+});

@@ -46,6 +46,7 @@ pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
 pub use store::{MemoryStore, Store};
 pub use workspace::{
-    DEFAULT_PAGE_ROW_COUNT, DamagedManifest, JoinKind, JoinOptions, MAX_PAGE_ROW_COUNT, Workspace,
+    DEFAULT_PAGE_ROW_COUNT, DamagedManifest, JoinKind, JoinOptions, MAX_COLUMN_COUNT,
+    MAX_PAGE_ROW_COUNT, Workspace,
 };
 pub use workspace::{clusters, export, recipe};

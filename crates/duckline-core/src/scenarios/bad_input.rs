@@ -59,6 +59,19 @@ fn clusters(method: ClusterMethod, f: impl FnOnce(&mut ClusterOptions)) -> Hosti
 }
 
 /// A value nested `depth` objects deep.
+/// A CSV of `columns` columns (`c1..`) and two rows.
+fn wide_csv(columns: usize) -> Vec<u8> {
+    let header: Vec<String> = (1..=columns).map(|i| format!("c{i}")).collect();
+    let row: Vec<String> = (1..=columns).map(|i| i.to_string()).collect();
+    format!(
+        "{}\n{}\n{}\n",
+        header.join(","),
+        row.join(","),
+        row.join(",")
+    )
+    .into_bytes()
+}
+
 fn deep_json(depth: usize) -> Value {
     (0..depth).fold(json!("bottom"), |inner, _| json!({ "a": inner }))
 }
@@ -98,6 +111,7 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
             format!("a,b\n1,\"{}\"\n", "x".repeat(3 << 20)).into_bytes(),
             ErrorCode::InvalidInput,
         ),
+        ("wide", wide_csv(10_000), ErrorCode::InvalidInput),
     ];
     let mut tried = 0;
     let unchanged = async |what: &str| {

@@ -12,9 +12,9 @@ use crate::persist::parquet as parquet_io;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::{Engine, Error, Result, Store, Workspace};
 
-use super::State;
 use super::sql_results::{physical_columns, string_pairs};
 use super::tables::check_table_name;
+use super::{MAX_COLUMN_COUNT, State};
 
 /// Where an import's [`Phase::Persist`] starts: reading the rows into DuckDB is most of it.
 const IMPORT_PERSIST_FRACTION: f64 = 0.6;
@@ -43,6 +43,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     ) -> Result<u32> {
         check_csv_bytes(&bytes)?;
         csv_reader_options(options)?;
+        check_header_width(&bytes, options)?;
         let mut st = self.lock().await?;
         call.report(Phase::Capture, 0.0, None)?;
         check_table_name(&st, name)?;
@@ -275,6 +276,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             original_csv.iter().map(|c| c.file.clone()).collect(),
         );
         let manifest = async {
+            if schema.len() > MAX_COLUMN_COUNT {
+                return Err(Error::InvalidInput(format!(
+                    "{} columns: a table has at most {MAX_COLUMN_COUNT}",
+                    schema.len()
+                )));
+            }
             call.report(Phase::Persist, IMPORT_PERSIST_FRACTION, None)?;
             let original = if original_csv.is_some() {
                 Vec::new()
@@ -326,6 +333,39 @@ fn check_csv_bytes(bytes: &[u8]) -> Result<()> {
         return Err(Error::InvalidInput(
             "the file is binary, not CSV (it contains NUL bytes)".into(),
         ));
+    }
+    Ok(())
+}
+
+/// Rejects a CSV whose header line has more than [`MAX_COLUMN_COUNT`] fields before DuckDB reads
+/// it (reading 10,000 columns and naming them took minutes). Counts the delimiters of the first
+/// line outside double quotes: a quoted header with line breaks is counted up to its first one,
+/// which can only undercount.
+fn check_header_width(bytes: &[u8], options: &CsvOptions) -> Result<()> {
+    let Some(delimiter) = options
+        .delimiter
+        .as_deref()
+        .or_else(|| likely_delimiter(bytes))
+    else {
+        return Ok(());
+    };
+    let [delimiter] = delimiter.as_bytes() else {
+        return Ok(());
+    };
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let mut quoted = false;
+    let mut fields = 1;
+    for b in first {
+        match *b {
+            b'"' => quoted = !quoted,
+            b if b == *delimiter && !quoted => fields += 1,
+            _ => {}
+        }
+    }
+    if fields > MAX_COLUMN_COUNT {
+        return Err(Error::InvalidInput(format!(
+            "the header has {fields} columns: a table has at most {MAX_COLUMN_COUNT}"
+        )));
     }
     Ok(())
 }

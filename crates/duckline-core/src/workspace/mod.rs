@@ -53,6 +53,11 @@ pub const DEFAULT_PAGE_ROW_COUNT: u64 = 500;
 /// Largest `limit` a page accepts (API.md).
 pub const MAX_PAGE_ROW_COUNT: u64 = 10_000;
 
+/// The most columns a table may have (imports and derived tables beyond it are `InvalidInput`).
+/// Every step records the schema before and after it in the manifest, which is rewritten at each
+/// commit: at 10,000 columns that is about 1 MB per step.
+pub const MAX_COLUMN_COUNT: usize = 4_096;
+
 /// Mutable state behind the workspace lock.
 struct State {
     /// The committed state: the newest manifest.
