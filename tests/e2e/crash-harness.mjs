@@ -386,7 +386,12 @@ export async function killPoint(server, { seed, spanMs }) {
       const candidates = [STATES[run.resolved + 1]];
       if (run.inFlight !== null) candidates.push(STATES[run.inFlight + 1]);
       const found = await checkReopened(b.page, candidates);
-      const where = run.inFlight === null ? 'after the end' : `during action ${run.inFlight} (${describe(SCENARIO[run.inFlight])})`;
+      const where =
+        run.inFlight !== null
+          ? `during action ${run.inFlight} (${describe(SCENARIO[run.inFlight])})`
+          : run.resolved === SCENARIO.length - 1
+            ? 'after the end'
+            : `between actions ${run.resolved} and ${run.resolved + 1}`;
       return {
         killAt,
         where,
