@@ -14,8 +14,8 @@ import { startServer } from '../../scripts/serve.mjs';
 import { CHROMIUM_ARGS, REPO_ROOT } from './helpers.mjs';
 
 // The binary itself: /usr/bin/chromium is a shell script that a SIGKILL would leave running.
-export const CHROMIUM_BINARY = process.env.CHROMIUM_BINARY ?? '/usr/lib/chromium/chromium';
-export const WORKSPACE = 'crash';
+const CHROMIUM_BINARY = process.env.CHROMIUM_BINARY ?? '/usr/lib/chromium/chromium';
+const WORKSPACE = 'crash';
 export const PKG_DIR = process.env.E2E_PKG_DIR ? path.resolve(process.env.E2E_PKG_DIR) : path.join(REPO_ROOT, 'pkg');
 const TABLE = 'flights';
 
@@ -25,7 +25,7 @@ const redo = { kind: 'redo', table: TABLE };
 const goto = (position) => ({ kind: 'goto', table: TABLE, position });
 
 /** Every delta kind of ARCHITECTURE.md, undo to 0, redo to the end, goto, a new branch after undo. */
-export const SCENARIO = [
+const SCENARIO = [
   { kind: 'import', table: TABLE },
   apply({ op: 'pad_zeros', column: 'flight', length: 5 }), // Cells (retyped: whole column)
   apply({ op: 'uppercase', column: 'tailnum' }), // Cells (changed cells only)
@@ -50,7 +50,7 @@ export const SCENARIO = [
  * The committed state after each action as the test process predicts it: `states[i + 1]` after
  * SCENARIO[i], `states[0]` before the import (no table). A state is `{ position, commands }`.
  */
-export const STATES = (() => {
+const STATES = (() => {
   const states = [null];
   let s = null;
   for (const a of SCENARIO) {
@@ -65,7 +65,7 @@ export const STATES = (() => {
 })();
 
 /** A small seeded PRNG (mulberry32): the kill delay of a seed is reproducible. */
-export function random(seed) {
+function random(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -105,7 +105,7 @@ async function profileProcesses(profile) {
  * Returns `{ page, kill }`; `kill()` SIGKILLs the whole group and resolves when no process of the
  * profile is left (never two browsers on one profile).
  */
-export async function startChromium(profile) {
+async function startChromium(profile) {
   const proc = spawn(
     CHROMIUM_BINARY,
     [...CHROMIUM_ARGS, '--headless=new', `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
@@ -186,7 +186,7 @@ function sameState(observed, expected) {
 }
 
 /** Paths of the files a manifest names (Delta::files and TableEntry::files of persist/manifest.rs). */
-export function manifestFiles(manifest) {
+function manifestFiles(manifest) {
   const out = [];
   for (const t of manifest.tables) {
     out.push(...t.original, ...(t.originalCsv ? [t.originalCsv.file] : []));
@@ -274,7 +274,7 @@ const fp = (f) => `${f.rowCount} rows, ${f.columns.map((c) => c.name).join('|')}
  * give every state of the timeline's replay; the folder is still exact after those commits.
  * Throws with what was seen. Returns the index (in `candidates`) of the state found.
  */
-export async function checkReopened(page, candidates) {
+async function checkReopened(page, candidates) {
   const opened = await page.evaluate((n) => window.harness.open(n), WORKSPACE);
   if (opened.damaged.length) throw new Error(`open reported damaged manifests: ${JSON.stringify(opened.damaged)}`);
   const timeline = opened.tables.includes(TABLE) ? await page.evaluate((n) => window.harness.timeline(n), TABLE) : null;
@@ -411,7 +411,7 @@ export async function killPoint(server, { seed, spanMs }) {
   }
 }
 
-export const describe = (a) => (a.kind === 'apply' ? a.command.op : a.kind === 'goto' ? `goto ${a.position}` : a.kind);
+const describe = (a) => (a.kind === 'apply' ? a.command.op : a.kind === 'goto' ? `goto ${a.position}` : a.kind);
 
 /**
  * The span kill delays are drawn from: `CRASH_SPAN_MS`, or the duration of the scenario measured
