@@ -159,6 +159,9 @@ async function startChromium(profile) {
   }
 }
 
+// Interrupted (Ctrl-C, a stopped make): exit through 'exit', whose handlers kill the browsers.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
 /** The lock files a killed Chromium leaves; the next start on the profile aborts while they exist. */
 async function removeSingletons(profile) {
   for (const f of ['SingletonLock', 'SingletonSocket', 'SingletonCookie']) await rm(path.join(profile, f), { force: true });
