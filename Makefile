@@ -12,7 +12,7 @@ export DUCKLINE_SAMPLE_DIR := $(DUCKLINE_DATA_DIR)
 WASM_CRATE := crates/duckline-wasm
 BROWSER_TEST_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=1200
 
-.PHONY: demo test setup assets vendor-data pkg pkg-bench www lint test-native test-types test-browser test-e2e bench bench-ops bench-clusters clean
+.PHONY: demo test setup assets vendor-data pkg pkg-bench www lint test-native test-types test-browser test-e2e crash-soak bench bench-ops bench-clusters clean
 
 ## Builds everything and serves the demo (prints its URL).
 demo: setup pkg www
@@ -80,8 +80,17 @@ test-types: pkg
 test-browser: assets vendor-data
 	cd $(WASM_CRATE) && $(BROWSER_TEST_ENV) cargo test --target wasm32-unknown-unknown --profile wasm-test
 
+## tests/e2e/ (README there), with the crash test (3 kill points of a SIGKILLed Chromium) and the
+## quota test (Chromium's own quota, made too small for an import, a step and a reopen).
 test-e2e: pkg www
 	node --test --test-concurrency=1 tests/e2e/
+
+## The crash test's soak (not part of `make test`): N kill points at seeded random moments of its
+## flights.csv scenario (tests/e2e/crash-harness.mjs); prints "<passed> passed, <failed> failed" and
+## the seeds of the failures. Rerun one: `CRASH_SEED=<seed> CRASH_SPAN_MS=<span> make crash-soak N=1`.
+N ?= 100
+crash-soak: setup pkg
+	node scripts/crash-soak.mjs $(N)
 
 ## The benchmark of issue 4 (not part of `make test`): duckline vs the reference strategy in headless
 ## Chromium; prints a table and writes bench-results/bench-$(ROWS).json. `make bench ROWS=100000 RUNS=1`
