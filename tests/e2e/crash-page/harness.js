@@ -35,7 +35,9 @@ export function harness({ Workspace }) {
     },
 
     async loadFlights() {
-      flights = new Uint8Array(await (await fetch('/sample/flights.csv')).arrayBuffer());
+      const response = await fetch('/sample/flights.csv');
+      if (!response.ok) throw new Error(`/sample/flights.csv: HTTP ${response.status}`);
+      flights = new Uint8Array(await response.arrayBuffer());
       return flights.length;
     },
 
