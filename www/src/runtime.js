@@ -3,8 +3,7 @@
 import { byTestId, errorText } from './util.js';
 
 export const PKG_URL = '/pkg/duckline.js';
-export const BUILD_HINT =
-  'wasm-pack build crates/duckline-wasm --target web --release --out-dir ../../pkg --out-name duckline';
+export const BUILD_HINT = 'make pkg (from the repository root)';
 
 /** Absolute URLs of the DuckDB-WASM files served by our own origin (never a CDN). */
 export function duckdbBundles() {
