@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Turns wasm-pack's output folder into the npm package `duckline` (run by `make pkg`, after
-// wasm-pack, wasm-opt and the copy of DuckDB-WASM's eh bundle into <dir>/duckdb/):
+// Turns wasm-bindgen's output folder into the npm package `duckline` (run by `make pkg`, after
+// wasm-bindgen, wasm-opt and the copy of DuckDB-WASM's eh bundle into <dir>/duckdb/):
 //
 //   node scripts/finish-pkg.mjs <dir>      (pkg or pkg-bench)
 //
 // - package.json: name, repository, keywords, `exports` with `types`, and a `files` list that holds
-//   everything the package loads (wasm-pack's own list omits duckdb/ and the snippets).
+//   everything the package loads; version and license from the root Cargo.toml's
+//   [workspace.package], so the crate and the package never disagree.
 // - README.md: crates/duckline-wasm/README.md, the package page.
 // - duckline.d.ts: wasm-bindgen drops the `?` of an optional parameter whose type is given with
 //   unchecked_param_type (every `options` parameter of API.md is optional); and the lib its
@@ -36,14 +37,22 @@ function fail(message) {
   process.exit(1);
 }
 
+/** `key = "value"` of the root Cargo.toml's [workspace.package] table. */
+function workspacePackage(key) {
+  const toml = readFileSync(path.join(REPO_ROOT, 'Cargo.toml'), 'utf8');
+  const table = toml.split(/^\[workspace\.package\]$/m)[1]?.split(/^\[/m)[0] ?? '';
+  const value = table.match(new RegExp(`^${key} = "([^"]+)"$`, 'm'))?.[1];
+  if (!value) fail(`Cargo.toml [workspace.package] has no ${key}`);
+  return value;
+}
+
 const pkgFile = path.join(dir, 'package.json');
-const generated = JSON.parse(readFileSync(pkgFile, 'utf8'));
 const pkg = {
   name: 'duckline',
-  version: generated.version,
+  version: workspacePackage('version'),
   description:
     'Data-cleaning workspace with time travel in the browser: DuckDB-WASM + Rust/WebAssembly, persisted in OPFS',
-  license: generated.license,
+  license: workspacePackage('license'),
   repository: { type: 'git', url: 'git+https://github.com/duckline/duckline.git' },
   homepage: 'https://github.com/duckline/duckline#readme',
   keywords: ['duckdb', 'duckdb-wasm', 'wasm', 'webassembly', 'data-cleaning', 'csv', 'parquet', 'opfs', 'undo', 'diff'],

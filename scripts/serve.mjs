@@ -2,7 +2,7 @@
 // Static server for the duckline demo. No dependencies.
 //
 //   /            -> www/dist/
-//   /pkg/        -> pkg/                                (wasm-pack output)
+//   /pkg/        -> pkg/                                (`make pkg` output)
 //   /duckdb/     -> node_modules/@duckdb/duckdb-wasm/dist/
 //   /sample/     -> $DUCKLINE_SAMPLE_DIR (default ../shared/data/nycflights13 from the repo root)
 //
@@ -125,6 +125,8 @@ async function handle(mounts, req, res) {
  *   rejects (code EADDRINUSE) when the port is taken.
  */
 export function startServer({ port = 8080, host = '127.0.0.1', mounts = defaultMounts() } = {}) {
+  // resolvePath compares against normalised paths: a mount given as `a/../b` must match too.
+  mounts = mounts.map(([prefix, dir]) => [prefix, path.resolve(dir)]);
   const server = createServer((req, res) => {
     handle(mounts, req, res).catch((err) => {
       if (!res.headersSent) send(res, 500, `internal error: ${err.message}\n`);

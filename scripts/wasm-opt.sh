@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Optimises <dir>/duckline_bg.wasm in place with wasm-opt from npm's binaryen (run by `make pkg`
-# after wasm-pack, which cannot download its own wasm-opt here):
+# after wasm-bindgen; no binaryen download is reachable here):
 #
 #   bash scripts/wasm-opt.sh <dir> <wasm-opt flags...>
 #
-# wasm-opt takes minutes on the 14 MB module, and `make pkg` runs wasm-pack every time (cargo
-# decides what to rebuild): the result is cached in target/wasm-opt/ keyed by the input bytes and
-# the flags, so an unchanged build costs a copy.
+# wasm-opt takes a minute (-O1) to over twelve (-O3) on the 14 MB module, and `make pkg` runs
+# wasm-bindgen every time (cargo decides what to rebuild): the result is cached in target/wasm-opt/
+# keyed by the input bytes and the flags, so an unchanged build costs a copy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

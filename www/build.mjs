@@ -33,7 +33,7 @@ const options = {
   target: ['chrome120', 'firefox120', 'safari17'],
   sourcemap: true,
   minify: false,
-  // The wasm-pack output is served by the same origin and imported at run time.
+  // The `make pkg` output is served by the same origin and imported at run time.
   external: ['/pkg/*'],
   logLevel: 'info',
   plugins: [

@@ -23,6 +23,27 @@ async function timed(f) {
   return { ms: now() - t0, value };
 }
 
+/**
+ * Like `timed`, passing CallOptions with an `onProgress` to `f`: also the longest gap in ms
+ * between the call's start, its progress reports and its end (`progressGapMs`), and the count of
+ * reports.
+ */
+async function timedWithProgress(f) {
+  const t0 = now();
+  let last = t0;
+  let gap = 0;
+  let reports = 0;
+  const onProgress = () => {
+    const t = now();
+    gap = Math.max(gap, t - last);
+    last = t;
+    reports += 1;
+  };
+  const value = await f({ onProgress });
+  const t1 = now();
+  return { ms: t1 - t0, value, progressGapMs: Math.max(gap, t1 - last), progressReports: reports };
+}
+
 function pageShape(p) {
   return { rows: p.rows.length, next: p.nextCursor !== null };
 }
@@ -50,11 +71,11 @@ export const bench = {
     return { ms };
   },
   async wsImport() {
-    const { ms, value } = await timed(() => S.ws.importCsv(TABLE, S.csv));
+    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.ws.importCsv(TABLE, S.csv, call));
     S.t = value;
     const info = await S.t.info();
     const storage = await S.ws.storage();
-    return { ms, rows: info.rowCount, columns: info.columns.length, bytes: storage.bytes, files: storage.files };
+    return { ms, progressGapMs, rows: info.rowCount, columns: info.columns.length, bytes: storage.bytes, files: storage.files };
   },
   async wsMemory() {
     return (await S.ws.memory()).duckdbBytes;
@@ -63,24 +84,24 @@ export const bench = {
     return S.ws.storage();
   },
   async wsApply(command) {
-    const { ms, value } = await timed(() => S.t.apply(command));
-    return { ms, step: value };
+    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.t.apply(command, call));
+    return { ms, progressGapMs, step: value };
   },
   async wsUndo() {
-    const { ms, value } = await timed(() => S.t.undo());
-    return { ms, step: value };
+    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.t.undo(call));
+    return { ms, progressGapMs, step: value };
   },
   async wsRedo() {
-    const { ms, value } = await timed(() => S.t.redo());
-    return { ms, step: value };
+    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.t.redo(call));
+    return { ms, progressGapMs, step: value };
   },
   async wsInfo() {
     return S.t.info();
   },
   async wsDiffBuild(from) {
-    const { ms, value } = await timed(() => S.t.diff({ from }));
+    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.t.diff({ from, ...call }));
     S.d = value;
-    return { ms, summary: value.summary };
+    return { ms, progressGapMs, summary: value.summary };
   },
   async wsDiffFirstPage(limit) {
     const { ms, value } = await timed(() => S.d.page({ limit }));

@@ -95,6 +95,9 @@ async function importPeople(prefix = 'people') {
   await page.fill('[data-testid="import-name"]', name);
   await page.setInputFiles('[data-testid="file-input"]', csvFile);
   await waitIdle(page, LONG);
+  // The import dialog shows the guessed options; importing with them is the plain import.
+  await page.click('[data-testid="import-confirm"]');
+  await waitIdle(page, LONG);
   await assertNoError(page, `import ${name}`);
   assert.equal(await page.textContent('[data-testid="table-name"]'), name);
   assert.equal(await readRowCount(page), ROWS);
@@ -679,10 +682,85 @@ test('export: CSV and Parquet downloads named after the table', { skip: SKIP_ALL
   assert.equal(bytes.subarray(bytes.length - 4).toString('latin1'), 'PAR1');
 });
 
+test('import dialog: guessed encoding, delimiter and decimal mark shown, lines to skip corrected; XLSX and JSON files import', { skip: SKIP_ALL }, async (t) => {
+  if (!(await page.evaluate(() => typeof window.__duckline.state.ws?.previewCsv === 'function'))) {
+    t.skip('the package has no previewCsv');
+    return;
+  }
+  // Excel on Western Windows: windows-1252 (ü 0xFC, ë 0xEB, € 0x80), `;` and decimal commas, and a
+  // title line above the header.
+  const file = path.join(dir, 'report.csv');
+  await writeFile(file, Buffer.from('Sales report 2024\nname;amount;note\nM\xfcller;1,5;\x80 5\nZo\xeb;-2,25;x\n', 'latin1'));
+  await page.fill('[data-testid="import-name"]', 'report');
+  await page.setInputFiles('[data-testid="file-input"]', file);
+  await waitIdle(page, LONG);
+  const dialog = page.locator('[data-testid="import-dialog"]');
+  await dialog.waitFor({ state: 'visible', timeout: LONG });
+  assert.equal(await page.inputValue('[data-testid="import-encoding"]'), 'windows-1252');
+  await page.fill('[data-testid="import-skip-rows"]', '1');
+  await page.dispatchEvent('[data-testid="import-skip-rows"]', 'change');
+  await waitIdle(page, LONG);
+  await assertNoError(page, 'preview with a line skipped');
+  assert.equal(await page.inputValue('[data-testid="import-delimiter"]'), ';');
+  assert.equal(await page.inputValue('[data-testid="import-decimal"]'), ',');
+  assert.equal(await page.isChecked('[data-testid="import-header"]'), true);
+  const previewHead = await page.$$eval('[data-testid="import-preview"] th', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual(previewHead, ['nameVARCHAR', 'amountDOUBLE', 'noteVARCHAR']);
+  const firstRow = await page.$$eval('[data-testid="import-preview"] tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(firstRow, ['Müller', '1.5', '€ 5']);
+  await page.click('[data-testid="import-confirm"]');
+  await waitIdle(page, LONG);
+  await assertNoError(page, 'import report');
+  assert.equal(await dialog.isHidden(), true, 'the dialog closes after the import');
+  assert.equal(await page.textContent('[data-testid="table-name"]'), 'report');
+  assert.deepEqual(await readColumns(page), [
+    { name: 'name', type: 'VARCHAR' },
+    { name: 'amount', type: 'DOUBLE' },
+    { name: 'note', type: 'VARCHAR' },
+  ]);
+  assert.equal(await readRowCount(page), 2);
+
+  // XLSX out, and back in through the file input.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-xlsx"]')]);
+  await waitIdle(page, LONG);
+  await assertNoError(page, 'export xlsx');
+  assert.equal(download.suggestedFilename(), 'report.xlsx');
+  const xlsx = path.join(dir, 'report.xlsx');
+  await download.saveAs(xlsx);
+  assert.equal((await readFile(xlsx)).subarray(0, 2).toString('latin1'), 'PK');
+  await page.fill('[data-testid="import-name"]', 'report_xlsx');
+  await page.setInputFiles('[data-testid="file-input"]', xlsx);
+  await waitIdle(page, LONG);
+  await assertNoError(page, 'import xlsx');
+  assert.equal(await page.textContent('[data-testid="table-name"]'), 'report_xlsx');
+  assert.deepEqual(await readColumns(page), [
+    { name: 'name', type: 'VARCHAR' },
+    { name: 'amount', type: 'DOUBLE' },
+    { name: 'note', type: 'VARCHAR' },
+  ]);
+  assert.equal(await readRowCount(page), 2);
+
+  // Nested JSON: dotted columns.
+  const json = path.join(dir, 'people.json');
+  await writeFile(json, JSON.stringify([{ id: 1, user: { name: 'Ann' } }, { id: 2, user: { name: 'Bo', city: 'Köln' } }]));
+  await page.fill('[data-testid="import-name"]', 'people_json');
+  await page.setInputFiles('[data-testid="file-input"]', json);
+  await waitIdle(page, LONG);
+  await assertNoError(page, 'import json');
+  assert.deepEqual(await readColumns(page), [
+    { name: 'id', type: 'BIGINT' },
+    { name: 'user.name', type: 'VARCHAR' },
+    { name: 'user.city', type: 'VARCHAR' },
+  ]);
+  assert.equal(await readRowCount(page), 2);
+  await page.fill('[data-testid="import-name"]', '');
+});
+
 test('optional members: controls show exactly when the package has them; no page errors', { skip: SKIP_ALL }, async () => {
   const checks = [
     ['export', 'export-csv'],
     ['export', 'export-parquet'],
+    ['export', 'export-xlsx'],
     ['recipe', 'recipe-download'],
     ['applyRecipe', 'recipe-upload'],
     ['clusters', 'open-clusters'],
@@ -693,4 +771,53 @@ test('optional members: controls show exactly when the package has them; no page
   }
   assert.deepEqual(log.pageErrors, []);
   assert.deepEqual(log.foreignRequests, []);
+});
+
+test('cancel: the progress bar shows the phases, Cancel stops a step and an undo, nothing changes', { skip: SKIP_ALL }, async () => {
+  await importPeople('cancel');
+  const rowsBefore = await columnValues('name');
+  const timelineBefore = await readTimeline(page);
+  // Record what the header's progress bar shows, and click Cancel at the first report: the click
+  // lands before the call's next check point (the button is enabled only while a call runs).
+  const armCancel = (click) =>
+    page.evaluate((clickIt) => {
+      const text = document.querySelector('[data-testid="progress"]');
+      window.__progressSeen = [];
+      // Each report replaces the text node: the added nodes are every report, in order.
+      const observer = new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) if (n.data) window.__progressSeen.push(n.data);
+        if (clickIt && window.__progressSeen.length > 0) document.querySelector('[data-testid="cancel"]').click();
+      });
+      observer.observe(text, { childList: true });
+      window.__progressObserver = observer;
+    }, click);
+  const seen = () => page.evaluate(() => { window.__progressObserver.disconnect(); return window.__progressSeen; });
+
+  await armCancel(true);
+  const cancelled = await submitForm('trim', async (f) => f.locator('[name="column"]').selectOption('name'));
+  assert.equal(cancelled.code, 'Cancelled', `trim was cancelled: ${cancelled.text}`);
+  assert.ok((await seen()).length >= 1, 'progress was shown');
+  if (await currentError(page)) await page.click('[data-testid="error-dismiss"]');
+  assert.deepEqual(await readTimeline(page), timelineBefore, 'the timeline is as before');
+  assert.deepEqual(await columnValues('name'), rowsBefore, 'the rows are as before');
+  assert.equal(await page.isDisabled('[data-testid="cancel"]'), true, 'Cancel is disabled when idle');
+  assert.equal(await page.isHidden('[data-testid="progress-bar"]'), true, 'the bar is hidden when idle');
+
+  await armCancel(false);
+  await assertApplied(await submitForm('trim', async (f) => f.locator('[name="column"]').selectOption('name')), 'trim');
+  const reports = await seen();
+  const phases = reports.map((r) => r.split(' ')[0]);
+  assert.deepEqual([...new Set(phases)], ['capture', 'execute', 'persist'], `phases in order: ${reports}`);
+  const percents = reports.map((r) => Number(r.split(' ')[1].replace('%', '')));
+  assert.ok(percents.every((v, i) => i === 0 || v >= percents[i - 1]), `the bar only grows: ${reports}`);
+  assert.equal(percents.at(-1), 100, 'the bar ends full');
+
+  const applied = await readTimeline(page);
+  await armCancel(true);
+  await page.click('[data-testid="undo"]');
+  await waitIdle(page, LONG);
+  await seen();
+  assert.equal((await currentError(page))?.code ?? null, 'Cancelled', 'the undo was cancelled');
+  await page.click('[data-testid="error-dismiss"]');
+  assert.deepEqual(await readTimeline(page), applied, 'still at the trim step');
 });

@@ -3,7 +3,7 @@
 // (same profile: OPFS persists) and undo after the reload. Figures observed on the way are written
 // to bench-results/e2e-figures.json (no wall-clock assertions).
 //
-// Needs pkg/ (wasm-pack build) and www/dist (node www/build.mjs). E2E_PKG_DIR=<dir> serves another
+// Needs pkg/ (`make pkg`) and www/dist (node www/build.mjs). E2E_PKG_DIR=<dir> serves another
 // build of the package at /pkg/ (tests/e2e/mock-pkg is a plain-JS stand-in for the page's checks).
 
 import { test, before, after } from 'node:test';

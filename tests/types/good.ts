@@ -35,6 +35,7 @@ import init, {
   type TableInfo,
   type Timeline,
   type WorkspaceOptions,
+  type XlsxOptions,
 } from "duckline";
 
 // COMMANDS.md, in its order: every op once, with the parameters of its example.
@@ -116,6 +117,15 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   const decimal: DecimalSeparator = guessed.decimalSeparator;
   const previewFacts: string = guessed.encoding + guessed.delimiter + String(guessed.header) + String(guessed.skipRows) + decimal + preview.columns.map((c) => c.name + c.type).join() + String(preview.rows[0]?.[0]);
   await ws.importCsv("european", bytes, preview.options);
+  const fromJson: Table = await ws.importJson("events", file);
+  await ws.importJson("events2", bytes, { signal: new AbortController().signal });
+  const sheet: XlsxOptions = { sheet: "Data" };
+  const fromXlsx: Table = await ws.importXlsx("book", file, sheet);
+  await ws.importXlsx("book2", bytes);
+  await ws.importXlsx("book3", bytes, { ...sheet, onProgress: (p: Progress) => p.fraction });
+  const xlsxOut: Uint8Array = await fromXlsx.export("xlsx");
+  const asFormat: ExportFormat = "xlsx";
+  void [fromJson.name, xlsxOut.length, asFormat];
   const tables: TableInfo[] = await ws.tables();
   const same: Table = await ws.table("people");
   const stacked: Table = await ws.stack("all", ["people", "more"]);
@@ -137,6 +147,9 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   const imported: string | undefined = info.csv?.encoding;
   const abort = new AbortController();
   const call: CallOptions = { signal: abort.signal, onProgress: (p: Progress) => p.fraction };
+  const phase: "capture" | "execute" | "persist" = ({ phase: "capture", fraction: 0 } as Progress).phase;
+  await ws.importCsv("called", bytes, { ...csv, ...call });
+  await ws.importParquet("called2", file, call);
   for (const command of commands) {
     const step: StepInfo = await t.apply(command, call);
     const tier: 1 | 2 | 3 = step.tier;
@@ -145,7 +158,10 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   }
   const undone: StepInfo | null = await t.undo();
   const redone: StepInfo | null = await t.redo();
+  await t.undo(call);
+  await t.redo({ signal: abort.signal });
   await t.goto(0);
+  await t.goto(1, call);
   const timeline: Timeline = await t.timeline();
   const lastStep: StepInfo | undefined = timeline.steps[timeline.position - 1];
   const rowsOptions: RowsOptions = { after: null, limit: 500, columns: ["name"] };
@@ -160,6 +176,7 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   const suggestion: string = clusters[0].values[0].value + clusters[0].values[0].count + clusters[0].key;
   const diff: Diff = await t.diff({ from: 0 });
   await t.diff();
+  await t.diff({ from: 1, ...call });
   const summary: DiffSummary = diff.summary;
   const changed: number = summary.added + summary.removed + summary.modified + summary.unchanged;
   const cells: number = summary.columns[0].changedCells;
@@ -178,11 +195,14 @@ export async function everyMember(bytes: Uint8Array, file: File): Promise<void> 
   await t.export(format);
   const exportOptions: ExportOptions = { delimiter: ";", bom: true };
   await t.export("csv", exportOptions);
+  await t.export("csv", call);
+  await t.export("csv", { ...exportOptions, ...call });
   const recipe: Recipe = await t.recipe();
   const version: 1 = recipe.version;
   const secrets: ApplyRecipeOptions = { secrets: ["k3y"] };
   const applied: StepInfo[] = await same.applyRecipe(recipe, secrets);
   await same.applyRecipe({ version: 1, steps: commands });
+  await same.applyRecipe(recipe, { ...secrets, ...call });
   await ws.dropTable("all");
   await ws.close();
 

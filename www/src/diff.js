@@ -3,7 +3,7 @@
 // called whenever the diff is left (new diff, table changed or switched, Close button).
 
 import { h, fmtInt, fmtMs, fmtValue, setOptions } from './util.js';
-import { run, timed } from './runtime.js';
+import { cancellable, run, timed } from './runtime.js';
 
 export const DIFF_PAGE_ROWS = 100;
 
@@ -89,7 +89,7 @@ export class DiffView {
     return run('Building diff', async () => {
       await this.closeDiff();
       const t0 = performance.now();
-      this.diff = await timed('diff.build', () => table.diff({ from }));
+      this.diff = await timed('diff.build', () => cancellable((call) => table.diff({ from, ...call })));
       const buildMs = performance.now() - t0;
       this.from = from;
       this.renderSummary(this.diff.summary);

@@ -4,6 +4,8 @@
 
 import { h, byTestId, fmtBytes, fmtInt, fmtMs } from './util.js';
 import {
+  cancelCurrent,
+  cancellable,
   clearError,
   duckdbBundles,
   loadDuckline,
@@ -20,6 +22,7 @@ import { CommandForms } from './forms.js';
 import { TimelineView } from './timeline.js';
 import { DiffView } from './diff.js';
 import { ClusterDialog } from './clusters.js';
+import { ImportDialog } from './importer.js';
 import { StoragePanel } from './storage.js';
 
 const WORKSPACE = 'demo';
@@ -34,7 +37,6 @@ const state = {
   table: null,
   info: null,
   timeline: null,
-  abort: null,
 };
 window.__duckline = { state, metrics };
 
@@ -53,12 +55,14 @@ const el = {
   selectedRowId: byTestId('selected-row-id'),
   exportCsv: byTestId('export-csv'),
   exportParquet: byTestId('export-parquet'),
+  exportXlsx: byTestId('export-xlsx'),
+  exportBom: byTestId('export-bom'),
+  importSheet: byTestId('import-sheet'),
   recipeDownload: byTestId('recipe-download'),
   recipeUpload: byTestId('recipe-upload'),
   recipeFile: byTestId('recipe-file'),
   dropTable: byTestId('drop-table'),
   cancel: byTestId('cancel'),
-  progress: byTestId('progress'),
   errorDismiss: byTestId('error-dismiss'),
 };
 
@@ -75,6 +79,11 @@ const forms = new CommandForms(document.getElementById('command-forms'), {
 const clusterDialog = new ClusterDialog(document.getElementById('clusters'), {
   onFind: (query, messageEl) => findClusters(query, messageEl),
   onMerge: (command, messageEl) => applyCommand(command, messageEl),
+});
+const importDialog = new ImportDialog(document.getElementById('import-dialog'), {
+  onPreview: (file, options, messageEl) =>
+    run('Reading the CSV', () => timed('previewCsv', () => state.ws.previewCsv(file, options)), { messageEl, quiet: true }),
+  onImport: (file, options, messageEl) => importCsvFile(file, options, messageEl),
 });
 const openClusters = h('button', {
   type: 'button',
@@ -130,8 +139,9 @@ function renderTableHead() {
   // Export, recipes and clusters arrive with the full command catalogue; until the package has
   // them, their controls hide (feature detection: a missing member never breaks the page).
   const canExport = hasTable && has(state.table, 'export');
-  el.exportCsv.hidden = el.exportParquet.hidden = !canExport;
-  el.exportCsv.disabled = el.exportParquet.disabled = !canExport;
+  el.exportCsv.hidden = el.exportParquet.hidden = el.exportXlsx.hidden = !canExport;
+  el.exportCsv.disabled = el.exportParquet.disabled = el.exportXlsx.disabled = !canExport;
+  el.exportBom.closest('label').hidden = !canExport;
   const canRecipe = hasTable && has(state.table, 'recipe');
   el.recipeDownload.hidden = el.recipeDownload.disabled = !canRecipe;
   const canApplyRecipe = hasTable && has(state.table, 'applyRecipe');
@@ -228,7 +238,9 @@ function importSample() {
       const bytes = new Uint8Array(await res.arrayBuffer());
       showMessage(messageEl, `Importing ${fmtBytes(bytes.byteLength)}…`);
       const t0 = performance.now();
-      const table = await timed('importCsv', () => state.ws.importCsv(SAMPLE_TABLE, bytes, { nullStrings: ['NA'] }));
+      const table = await timed('importCsv', () =>
+        cancellable((call) => state.ws.importCsv(SAMPLE_TABLE, bytes, { nullStrings: ['NA'], ...call })),
+      );
       const ms = performance.now() - t0;
       await openTable(table);
       await refreshTables();
@@ -240,38 +252,74 @@ function importSample() {
   );
 }
 
-function importFile(file) {
-  const messageEl = el.importMessage;
-  const ext = (file.name.match(/\.([^.]+)$/)?.[1] ?? '').toLowerCase();
+/** The table name for `file`: the name field, else the file name as an identifier. */
+function tableNameFor(file) {
   const base = file.name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'table';
-  const name = el.importName.value.trim() || base;
+  return el.importName.value.trim() || base;
+}
+
+/**
+ * A picked or dropped file: CSV opens the import dialog (when the package has previewCsv), JSON,
+ * XLSX and Parquet import at once.
+ */
+function importFile(file) {
+  const ext = (file.name.match(/\.([^.]+)$/)?.[1] ?? '').toLowerCase();
+  el.fileInput.value = '';
+  if (['csv', 'tsv', 'txt'].includes(ext)) {
+    if (state.ws && has(state.ws, 'previewCsv')) return importDialog.open(file);
+    return importCsvFile(file, ext === 'tsv' ? { delimiter: '\t' } : {}, el.importMessage);
+  }
+  const importers = {
+    parquet: ['importParquet', (name, call) => state.ws.importParquet(name, file, call)],
+    json: ['importJson', (name, call) => state.ws.importJson(name, file, call)],
+    ndjson: ['importJson', (name, call) => state.ws.importJson(name, file, call)],
+    jsonl: ['importJson', (name, call) => state.ws.importJson(name, file, call)],
+    xlsx: [
+      'importXlsx',
+      (name, call) => {
+        const sheet = el.importSheet.value.trim();
+        return state.ws.importXlsx(name, file, { ...(sheet ? { sheet } : {}), ...call });
+      },
+    ],
+  };
+  const importer = importers[ext];
+  return importWith(file, el.importMessage, (name) => {
+    if (!importer) {
+      const err = new Error(`unsupported file type ".${ext}" (use .csv, .tsv, .json, .ndjson, .xlsx or .parquet)`);
+      err.code = 'InvalidInput';
+      throw err;
+    }
+    const [method, call] = importer;
+    return timed(method, () => cancellable((c) => call(name, c)));
+  });
+}
+
+/** Imports a CSV file with `options` (from the import dialog, or none). Resolves to true on success. */
+function importCsvFile(file, options, messageEl) {
+  return importWith(file, messageEl, (name) =>
+    timed('importCsv', () => cancellable((call) => state.ws.importCsv(name, file, { ...options, ...call }))),
+  );
+}
+
+/** Runs `start(name)` as the import of `file`, then opens the new table. Resolves to true on success. */
+function importWith(file, messageEl, start) {
+  const name = tableNameFor(file);
   return run(
     `Importing ${file.name}`,
     async () => {
       clearError();
       showMessage(messageEl, `Importing ${file.name} (${fmtBytes(file.size)}) as ${name}…`);
       const t0 = performance.now();
-      let table;
-      if (ext === 'parquet') {
-        table = await timed('importParquet', () => state.ws.importParquet(name, file));
-      } else if (ext === 'csv' || ext === 'tsv' || ext === 'txt') {
-        const options = ext === 'tsv' ? { delimiter: '\t' } : {};
-        table = await timed('importCsv', () => state.ws.importCsv(name, file, options));
-      } else {
-        const err = new Error(`unsupported file type ".${ext}" (use .csv, .tsv or .parquet)`);
-        err.code = 'InvalidInput';
-        throw err;
-      }
+      const table = await start(name);
       const ms = performance.now() - t0;
       await openTable(table);
       await refreshTables();
       await storagePanel.refresh(state.ws);
-      showMessage(messageEl, `Imported ${table.name}: ${fmtInt(state.info.rowCount)} rows in ${fmtMs(ms)}.`);
+      showMessage(el.importMessage, `Imported ${table.name}: ${fmtInt(state.info.rowCount)} rows in ${fmtMs(ms)}.`);
+      return true;
     },
     { messageEl },
-  ).finally(() => {
-    el.fileInput.value = '';
-  });
+  );
 }
 
 function selectTable(name) {
@@ -293,28 +341,15 @@ function applyCommand(command, messageEl) {
       clearError();
       showMessage(messageEl, `Applying ${command.op}…`);
       const previous = state.timeline ? state.timeline.position : 0;
-      const abort = new AbortController();
-      state.abort = abort;
-      el.cancel.disabled = false;
       let failed = true;
       try {
-        const step = await timed(`apply.${command.op}`, () =>
-          table.apply(command, {
-            signal: abort.signal,
-            onProgress: (p) => {
-              el.progress.textContent = `${p.phase} ${Math.round((p.fraction ?? 0) * 100)}%${p.message ? ` ${p.message}` : ''}`;
-            },
-          }),
-        );
+        const step = await timed(`apply.${command.op}`, () => cancellable((call) => table.apply(command, call)));
         showMessage(messageEl, describeStep(step, previous));
         if (command.op === 'delete_rows' && command.rowIds.includes(grid.selected)) grid.clearSelection();
         messageEl.dataset.stepIndex = String(step.index);
         failed = false;
         return true;
       } finally {
-        state.abort = null;
-        el.cancel.disabled = true;
-        el.progress.textContent = '';
         // Also after a rejection (which changes nothing): the grid may show an optimistic edit.
         try {
           await afterChange();
@@ -333,7 +368,7 @@ function undoRedo(which) {
   if (!table) return undefined;
   return run(which === 'undo' ? 'Undo' : 'Redo', async () => {
     clearError();
-    const step = await timed(which, () => (which === 'undo' ? table.undo() : table.redo()));
+    const step = await timed(which, () => cancellable((call) => (which === 'undo' ? table.undo(call) : table.redo(call))));
     showMessage(forms.message, step ? `${which === 'undo' ? 'Undid' : 'Redid'} step ${step.index}: ${step.label}` : `Nothing to ${which}.`);
     await afterChange();
   });
@@ -344,7 +379,7 @@ function gotoPosition(position) {
   if (!table) return undefined;
   return run(`Going to step ${position}`, async () => {
     clearError();
-    await timed('goto', () => table.goto(position));
+    await timed('goto', () => cancellable((call) => table.goto(position, call)));
     showMessage(forms.message, `Moved to position ${position}.`);
     await afterChange();
   });
@@ -355,8 +390,13 @@ function exportTable(format) {
   if (!table || !has(table, 'export')) return undefined;
   return run(`Exporting ${format}`, async () => {
     clearError();
-    const bytes = await timed(`export.${format}`, () => table.export(format));
-    const type = format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet';
+    const options = format === 'csv' && el.exportBom.checked ? { bom: true } : {};
+    const bytes = await timed(`export.${format}`, () => cancellable((call) => table.export(format, { ...options, ...call })));
+    const type = {
+      csv: 'text/csv',
+      parquet: 'application/vnd.apache.parquet',
+      xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    }[format];
     download(bytes, `${table.name}.${format}`, type);
     showMessage(forms.message, `Exported ${table.name}.${format} (${fmtBytes(bytes?.byteLength ?? bytes?.length ?? 0)}).`);
   }, { messageEl: forms.message });
@@ -429,7 +469,7 @@ function uploadRecipe(file) {
       }
       showMessage(messageEl, `Applying recipe ${file.name}…`);
       try {
-        const steps = await timed('table.applyRecipe', () => table.applyRecipe(recipe, { secrets }));
+        const steps = await timed('table.applyRecipe', () => cancellable((call) => table.applyRecipe(recipe, { secrets, ...call })));
         const n = Array.isArray(steps) ? steps.length : 0;
         showMessage(messageEl, `Applied recipe ${file.name}: ${n} step${n === 1 ? '' : 's'}.`);
         messageEl.dataset.recipeSteps = String(n);
@@ -487,6 +527,16 @@ el.undo.addEventListener('click', () => undoRedo('undo'));
 el.redo.addEventListener('click', () => undoRedo('redo'));
 el.exportCsv.addEventListener('click', () => exportTable('csv'));
 el.exportParquet.addEventListener('click', () => exportTable('parquet'));
+el.exportXlsx.addEventListener('click', () => exportTable('xlsx'));
+document.addEventListener('dragover', (e) => {
+  if (e.dataTransfer?.types?.includes('Files')) e.preventDefault();
+});
+document.addEventListener('drop', (e) => {
+  const file = e.dataTransfer?.files?.[0];
+  if (!file) return;
+  e.preventDefault();
+  importFile(file);
+});
 el.recipeDownload.addEventListener('click', () => downloadRecipe());
 el.recipeUpload.addEventListener('click', () => el.recipeFile.click());
 el.recipeFile.addEventListener('change', () => {
@@ -494,7 +544,7 @@ el.recipeFile.addEventListener('change', () => {
   if (file) uploadRecipe(file);
 });
 el.dropTable.addEventListener('click', () => dropTable());
-el.cancel.addEventListener('click', () => state.abort && state.abort.abort());
+el.cancel.addEventListener('click', () => cancelCurrent());
 el.errorDismiss.addEventListener('click', () => clearError());
 el.storageRefresh.addEventListener('click', () => state.ws && run('Reading storage', () => storagePanel.refresh(state.ws)));
 document.addEventListener('keydown', (e) => {

@@ -3,8 +3,7 @@
 import { byTestId, errorText } from './util.js';
 
 export const PKG_URL = '/pkg/duckline.js';
-export const BUILD_HINT =
-  'wasm-pack build crates/duckline-wasm --target web --release --out-dir ../../pkg --out-name duckline';
+export const BUILD_HINT = 'make pkg (from the repository root)';
 
 /** Absolute URLs of the DuckDB-WASM files served by our own origin (never a CDN). */
 export function duckdbBundles() {
@@ -115,6 +114,42 @@ export function run(label, fn, { messageEl = null, rethrow = false, quiet = fals
 }
 
 /** Resolves after the next animation frame (or 50 ms when frames are paused, e.g. hidden tab). */
+/** The AbortController of the long call under way (the header's Cancel button aborts it). */
+let current = null;
+
+/** Aborts the long call under way, if any (the header's Cancel button). */
+export function cancelCurrent() {
+  current?.abort();
+}
+
+/**
+ * Runs `fn(callOptions)`, where `callOptions` is API.md's CallOptions `{ signal, onProgress }`:
+ * the header's progress bar shows its phase and fraction, and its Cancel button aborts it (the
+ * call then rejects with code "Cancelled" and nothing changed).
+ */
+export async function cancellable(fn) {
+  const abort = new AbortController();
+  current = abort;
+  const cancel = byTestId('cancel');
+  const bar = byTestId('progress-bar');
+  const text = byTestId('progress');
+  cancel.disabled = false;
+  bar.hidden = false;
+  bar.value = 0;
+  const onProgress = (p) => {
+    bar.value = p.fraction ?? 0;
+    text.textContent = `${p.phase} ${Math.round((p.fraction ?? 0) * 100)}%${p.message ? ` ${p.message}` : ''}`;
+  };
+  try {
+    return await fn({ signal: abort.signal, onProgress });
+  } finally {
+    if (current === abort) current = null;
+    cancel.disabled = true;
+    bar.hidden = true;
+    text.textContent = '';
+  }
+}
+
 export function nextFrame() {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, 50);

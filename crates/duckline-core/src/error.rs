@@ -121,6 +121,12 @@ impl From<arrow_schema::ArrowError> for Error {
     }
 }
 
+impl From<rust_xlsxwriter::XlsxError> for Error {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        Self::Engine(format!("writing XLSX: {e}"))
+    }
+}
+
 impl From<parquet::errors::ParquetError> for Error {
     fn from(e: parquet::errors::ParquetError) -> Self {
         Self::Storage(format!("parquet: {e}"))

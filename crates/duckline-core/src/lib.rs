@@ -25,6 +25,7 @@
 //! ws.undo(table).await?;
 //! ```
 
+pub mod call;
 pub mod command;
 pub mod decode;
 pub mod engine;
@@ -40,11 +41,13 @@ pub mod store;
 pub mod values;
 mod workspace;
 
+pub use call::{Call, Observer, Phase, Progress};
 pub use command::Command;
 pub use engine::Engine;
 pub use error::{Error, ErrorCode, Result};
 pub use store::{MemoryStore, Store};
 pub use workspace::{
-    DEFAULT_PAGE_ROW_COUNT, DamagedManifest, JoinKind, JoinOptions, MAX_PAGE_ROW_COUNT, Workspace,
+    DEFAULT_PAGE_ROW_COUNT, DamagedManifest, JoinKind, JoinOptions, MAX_COLUMN_COUNT,
+    MAX_PAGE_ROW_COUNT, Workspace, XLSX_MAX_ROW_COUNT,
 };
 pub use workspace::{clusters, export, recipe};

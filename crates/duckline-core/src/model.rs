@@ -262,6 +262,15 @@ impl DecimalSeparator {
     }
 }
 
+/// API.md `XlsxOptions`: which sheet `importXlsx` reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
+pub struct XlsxOptions {
+    /// The sheet's name as the workbook lists it (default: the first sheet).
+    pub sheet: Option<String>,
+}
+
 /// How a CSV import read (or `previewCsv` would read) its bytes: every guessed option resolved.
 /// API.md `CsvPreview.options` and `TableInfo.csv`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -13,9 +13,10 @@ use duckline_core::export::{ExportFormat, ExportOptions};
 use duckline_core::model::{
     ApplyRecipeOptions, CompareOptions, CsvOptions, CsvPreview, DiffPage, DiffPageOptions,
     DiffSummary, MemoryFigures, RowPage, RowsOptions, StepInfo, StorageInfo, TableInfo, Timeline,
+    XlsxOptions,
 };
 use duckline_core::recipe::{RECIPE_VERSION, Recipe};
-use duckline_core::{Command, DamagedManifest, ErrorCode, JoinOptions};
+use duckline_core::{Command, DamagedManifest, ErrorCode, JoinOptions, Progress};
 use ts_rs::{Config, TS, TypeVisitor};
 
 /// Collects the declaration of a type and of every named type it refers to, by TypeScript name.
@@ -64,6 +65,7 @@ fn render() -> String {
     d.visit::<TableInfo>();
     d.visit::<CsvOptions>();
     d.visit::<CsvPreview>();
+    d.visit::<XlsxOptions>();
     d.visit::<RowsOptions>();
     d.visit::<RowPage>();
     d.visit::<DiffSummary>();
@@ -81,6 +83,7 @@ fn render() -> String {
     d.visit::<ClusterOptions>();
     d.visit::<Cluster>();
     d.visit::<ErrorCode>();
+    d.visit::<Progress>();
     let mut out = String::from(
         "// Generated from the Rust types of duckline-core by ts-rs; do not edit.\n\
          // Regenerate: UPDATE_TYPES=1 cargo test -p duckline-core --test typescript\n",
@@ -125,6 +128,7 @@ fn declarations_name_what_the_wasm_layer_refers_to() {
         "CsvPreview",
         "CsvDialect",
         "DecimalSeparator",
+        "XlsxOptions",
         "RowsOptions",
         "RowPage",
         "DiffStatus",
@@ -143,6 +147,8 @@ fn declarations_name_what_the_wasm_layer_refers_to() {
         "ClusterOptions",
         "Cluster",
         "ErrorCode",
+        "Progress",
+        "Phase",
         "JsonValue",
     ] {
         assert!(

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use duckline_core::model::{
     ApplyRecipeOptions, CompareOptions, CsvOptions, DiffPageOptions, RowsOptions, StorageInfo,
+    XlsxOptions,
 };
 use duckline_core::{Error, MemoryStore, Result, Store};
 use js_sys::{Promise, Uint8Array};
@@ -18,6 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
+use crate::call;
 use crate::engine::{DuckDbBundles, EngineOptions, LogLevel, WasmEngine};
 use crate::error::to_js_error;
 use crate::lock::WorkspaceLock;
@@ -47,8 +49,12 @@ export interface WorkspaceOptions {
   /** Default "warn". "info" logs each call with its duration (console.info); "debug" also each SQL statement with its duration and row count (console.debug). */
   logLevel?: "error" | "warn" | "info" | "debug";
 }
-export interface Progress { phase: "capture" | "execute" | "persist"; fraction: number; message?: string }
-/** Accepted by long calls: an aborted `signal` rejects with `Cancelled` before anything runs. */
+/**
+ * Accepted by every long call (as its last argument, or merged into its options object): an
+ * aborted `signal` rejects with `Cancelled` at the call's next check point (each phase, each
+ * chunk file) until its manifest is written, with nothing changed; `onProgress` receives the
+ * phases in order with a `fraction` of the whole call that never decreases.
+ */
 export interface CallOptions { onProgress?: (p: Progress) => void; signal?: AbortSignal }
 /** The former name of `CallOptions`. */
 export type ApplyOptions = CallOptions;
@@ -261,22 +267,24 @@ impl Workspace {
     }
 
     /// Imports CSV (`Uint8Array | Blob | File`) as a new table; durable when it resolves.
+    /// `options`: `CsvOptions` and `CallOptions` (progress: capture, persist).
     ///
     /// Errors: `TableExists`, `InvalidInput` (empty, binary or malformed CSV, DuckDB's reason in
-    /// the message), `InvalidCommand` (bad options), `StorageFull`.
+    /// the message), `InvalidCommand` (bad options), `StorageFull`, `Cancelled`.
     #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "Promise<Table>")]
     pub fn import_csv(
         &self,
         name: String,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CsvOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "CsvOptions & CallOptions")] options: Option<JsValue>,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
         traced(self.call("importCsv", &format!("{name:?}")), async move {
             let run = async {
+                let (call, options) = call::split(options);
                 let options: CsvOptions = from_js(options, "CsvOptions")?;
                 let bytes = bytes_of(data).await?;
-                s.core.import_csv(&name, bytes, &options).await
+                s.core.import_csv(&name, bytes, &options, &call).await
             };
             let id = run.await.map_err(to_js_error)?;
             Ok(Table {
@@ -310,20 +318,26 @@ impl Workspace {
         })
     }
 
-    /// Imports a Parquet file (decoded in Rust) as a new table.
+    /// Imports a Parquet file (decoded in Rust) as a new table. `options`: `CallOptions`
+    /// (progress: capture, persist).
     ///
-    /// Errors: `TableExists`, `InvalidInput`, `StorageFull`.
+    /// Errors: `TableExists`, `InvalidInput`, `StorageFull`, `Cancelled`.
     #[wasm_bindgen(js_name = importParquet, unchecked_return_type = "Promise<Table>")]
     pub fn import_parquet(
         &self,
         name: String,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
         let s = Rc::clone(&self.shared);
         traced(
             self.call("importParquet", &format!("{name:?}")),
             async move {
-                let run = async { s.core.import_parquet(&name, bytes_of(data).await?).await };
+                let (call, _) = call::split(options);
+                let run = async {
+                    let bytes = bytes_of(data).await?;
+                    s.core.import_parquet(&name, bytes, &call).await
+                };
                 let id = run.await.map_err(to_js_error)?;
                 Ok(Table {
                     shared: s,
@@ -332,6 +346,69 @@ impl Workspace {
                 })
             },
         )
+    }
+
+    /// Imports JSON (`Uint8Array | Blob | File`, UTF-8): an array of objects or one object per
+    /// line (NDJSON); nested objects become dotted columns (`a.b`), arrays their JSON text; types
+    /// inferred over every row (arrow-json). `options`: `CallOptions` (progress: capture,
+    /// persist).
+    ///
+    /// Errors: `TableExists`, `InvalidInput` (not JSON, an item that is not an object, no
+    /// columns), `StorageFull`, `Cancelled`.
+    #[wasm_bindgen(js_name = importJson, unchecked_return_type = "Promise<Table>")]
+    pub fn import_json(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let s = Rc::clone(&self.shared);
+        traced(self.call("importJson", &format!("{name:?}")), async move {
+            let (call, _) = call::split(options);
+            let run = async {
+                let bytes = bytes_of(data).await?;
+                s.core.import_json(&name, bytes, &call).await
+            };
+            let id = run.await.map_err(to_js_error)?;
+            Ok(Table {
+                shared: s,
+                id,
+                name,
+            })
+        })
+    }
+
+    /// Imports one sheet of an XLSX workbook (`Uint8Array | Blob | File`; calamine) as a new
+    /// table: the first row names the columns (merged header cells name each column they cover),
+    /// typed cells give BIGINT, DOUBLE, BOOLEAN, DATE, TIMESTAMP or VARCHAR columns.
+    /// `options`: `XlsxOptions` (`sheet`, default the first) and `CallOptions`.
+    ///
+    /// Errors: `TableExists`, `InvalidInput` (not XLSX, an empty sheet), `InvalidCommand` (no
+    /// such sheet; the message lists them), `StorageFull`, `Cancelled`.
+    #[wasm_bindgen(js_name = importXlsx, unchecked_return_type = "Promise<Table>")]
+    pub fn import_xlsx(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | Blob | File")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "XlsxOptions & CallOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Promise {
+        let s = Rc::clone(&self.shared);
+        traced(self.call("importXlsx", &format!("{name:?}")), async move {
+            let run = async {
+                let (call, options) = call::split(options);
+                let options: XlsxOptions = from_js(options, "XlsxOptions")?;
+                let bytes = bytes_of(data).await?;
+                s.core.import_xlsx(&name, bytes, &options, &call).await
+            };
+            let id = run.await.map_err(to_js_error)?;
+            Ok(Table {
+                shared: s,
+                id,
+                name,
+            })
+        })
     }
 
     /// Stacks the rows of `tables` into a new table `newName`; columns match by name and are NULL
@@ -613,8 +690,9 @@ impl Table {
         })
     }
 
-    /// Applies a command (COMMANDS.md) as a new step; durable when it resolves. A `signal` already
-    /// aborted rejects with `Cancelled` before anything runs; `onProgress` is not called yet.
+    /// Applies a command (COMMANDS.md) as a new step; durable when it resolves. `options`:
+    /// `CallOptions`: progress in the phases capture, execute, persist; an aborted `signal`
+    /// rejects with `Cancelled` at the next chunk file or phase until the manifest is written.
     ///
     /// Errors: `InvalidCommand`, `NotFound`, `Cancelled`, `StorageFull`, `Engine`; after any
     /// rejection the table, its timeline and its files are as before.
@@ -627,42 +705,58 @@ impl Table {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call_apply(&command), async move {
             let run = async {
-                if field(&field_of(options.as_ref(), "signal"), "aborted").as_bool() == Some(true) {
-                    return Err(Error::Cancelled);
-                }
+                let (call, _) = call::split(options);
                 let command: serde_json::Value = serde_wasm_bindgen::from_value(command)
                     .map_err(|e| Error::InvalidCommand(format!("command: {e}")))?;
-                s.core.apply(id, command).await
+                s.core.apply(id, command, &call).await
             };
             to_js(&run.await.map_err(to_js_error)?)
         })
     }
 
     /// Undoes the step before the position; resolves to that step, or `null` at position 0.
+    /// `options`: `CallOptions` as for `goto`. Errors: `Cancelled`, `StorageFull`, `Engine`;
+    /// nothing changes on failure.
     #[wasm_bindgen(unchecked_return_type = "Promise<StepInfo | null>")]
-    pub fn undo(&self) -> Promise {
+    pub fn undo(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("undo", ""), async move {
-            to_js(&s.core.undo(id).await.map_err(to_js_error)?)
+            let (call, _) = call::split(options);
+            to_js(&s.core.undo(id, &call).await.map_err(to_js_error)?)
         })
     }
 
     /// Redoes the step after the position; resolves to that step, or `null` at the end.
+    /// `options`: `CallOptions` as for `goto`. Errors: as `undo`.
     #[wasm_bindgen(unchecked_return_type = "Promise<StepInfo | null>")]
-    pub fn redo(&self) -> Promise {
+    pub fn redo(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("redo", ""), async move {
-            to_js(&s.core.redo(id).await.map_err(to_js_error)?)
+            let (call, _) = call::split(options);
+            to_js(&s.core.redo(id, &call).await.map_err(to_js_error)?)
         })
     }
 
-    /// Moves to `position` (0 = as imported). Errors: `InvalidCommand` beyond the timeline.
+    /// Moves to `position` (0 = as imported). `options`: `CallOptions`: progress in the phases
+    /// capture (the table loaded), execute (each delta file applied), persist (the manifest).
+    /// Errors: `NotFound` beyond the timeline, `Cancelled`, `StorageFull`, `Engine`.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn goto(&self, position: u32) -> Promise {
+    pub fn goto(
+        &self,
+        position: u32,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("goto", &position.to_string()), async move {
+            let (call, _) = call::split(options);
             s.core
-                .goto(id, position as usize)
+                .goto(id, position as usize, &call)
                 .await
                 .map_err(to_js_error)?;
             Ok(JsValue::UNDEFINED)
@@ -722,23 +816,28 @@ impl Table {
     }
 
     /// The diff of the state at step `from` (default 0, the import) against the current state.
-    /// Errors: `InvalidCommand` (`from` beyond the timeline), `Engine`.
+    /// `options` also takes `CallOptions` (progress: capture, execute).
+    /// Errors: `InvalidCommand` (`from` not a whole number), `NotFound` (beyond the timeline),
+    /// `Cancelled`, `Engine`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Diff>")]
     pub fn diff(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ from?: number }")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "{ from?: number } & CallOptions")] options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         let label = format!("Diff({:?})", self.name);
         traced(self.call("diff", ""), async move {
             let run = async {
+                let (call, options) = call::split(options);
                 let from = field_of(options.as_ref(), "from").as_f64().unwrap_or(0.0);
                 if !(from >= 0.0 && from.fract() == 0.0) {
                     return Err(Error::InvalidCommand(format!(
                         "from must be a whole number >= 0, got {from}"
                     )));
                 }
-                let diff_id = s.core.diff(id, from as usize).await?;
+                let diff_id = s.core.diff(id, from as usize, &call).await?;
                 let summary = s.core.diff_summary(diff_id).await?;
                 Ok((diff_id, summary))
             };
@@ -754,21 +853,26 @@ impl Table {
 
     /// The table at its position as `"csv"` (RFC 4180, header row, NULL empty; `options`:
     /// `delimiter`, default `,`, and `bom`, a UTF-8 byte order mark for Excel, default `false`)
-    /// or `"parquet"` bytes: no hidden columns, display names, display order.
-    /// Errors: `InvalidCommand` (format, options), `NotFound` if the table was dropped.
+    /// or `"parquet"` bytes: no hidden columns, display names, display order. `options` also
+    /// takes `CallOptions` (progress: capture, execute).
+    /// Errors: `InvalidCommand` (format, options), `NotFound` if the table was dropped,
+    /// `Cancelled`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn export(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ExportFormat")] format: String,
-        #[wasm_bindgen(unchecked_param_type = "ExportOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "ExportOptions & CallOptions")] options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("export", &format!("{format:?}")), async move {
             let run = async {
+                let (call, options) = call::split(options);
                 let format = duckline_core::export::ExportFormat::parse(&format)?;
                 let options: duckline_core::export::ExportOptions =
                     from_js(options, "ExportOptions")?;
-                s.core.export(id, format, &options).await
+                s.core.export(id, format, &options, &call).await
             };
             let bytes = run.await.map_err(to_js_error)?;
             Ok(Uint8Array::from(bytes.as_slice()))
@@ -787,21 +891,27 @@ impl Table {
     /// Validates a recipe (version, ops, the columns each step names), then applies one step per
     /// command. `options.secrets`: the keys of its `hash` steps (stored recipes carry
     /// `secret: null`), one per such step, in order. Errors: `InvalidInput` naming the step, a
-    /// missing or extra secret (nothing applied); a step failing when it runs rejects with its
-    /// error after the table went back to its starting position.
+    /// missing or extra secret (nothing applied); a step failing when it runs (`Cancelled`
+    /// included) rejects with its error after the table went back to its starting position.
+    /// `options` also takes `CallOptions`: each step reports in its equal share of the fraction.
     #[wasm_bindgen(js_name = applyRecipe, unchecked_return_type = "Promise<StepInfo[]>")]
     pub fn apply_recipe(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Recipe")] recipe: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ApplyRecipeOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "ApplyRecipeOptions & CallOptions")] options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let (s, id) = (Rc::clone(&self.shared), self.id);
         traced(self.call("applyRecipe", ""), async move {
             let run = async {
                 let recipe: serde_json::Value = serde_wasm_bindgen::from_value(recipe)
                     .map_err(|e| Error::InvalidInput(format!("bad recipe: {e}")))?;
+                let (call, options) = call::split(options);
                 let options: ApplyRecipeOptions = from_js(options, "ApplyRecipeOptions")?;
-                s.core.apply_recipe(id, recipe, &options.secrets).await
+                s.core
+                    .apply_recipe(id, recipe, &options.secrets, &call)
+                    .await
             };
             to_js(&run.await.map_err(to_js_error)?)
         })

@@ -18,6 +18,8 @@ pub mod api;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bench;
 #[cfg(target_arch = "wasm32")]
+mod call;
+#[cfg(target_arch = "wasm32")]
 pub mod engine;
 pub mod error;
 #[cfg(target_arch = "wasm32")]

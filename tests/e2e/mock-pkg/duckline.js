@@ -1,4 +1,4 @@
-// A plain-JS stand-in for the wasm-pack build of duckline (pkg/duckline.js), implementing the
+// A plain-JS stand-in for the `make pkg` build of duckline (pkg/duckline.js), implementing the
 // API.md surface the demo page uses, so the page and the e2e scenario can be exercised without
 // the real package (`E2E_PKG_DIR=tests/e2e/mock-pkg node --test tests/e2e/`). It keeps snapshots
 // in memory and persists the CSV plus the command list in OPFS (replayed on open). It is a test

@@ -6,13 +6,16 @@
 //! manifest-<generation>.json
 //! tables/<table id>/original/source.csv | part-<5 digits>.parquet
 //! tables/<table id>/steps/<step id>/<kind>-<5 digits>.parquet     kind: undo, redo, c<id>-redo, ...
+//! <any of these>.crswap                                           Chromium's, left by a crash
 //! ```
 
 use super::manifest::Manifest;
 
-/// Whether `path` is a file duckline writes (see the module docs).
+/// Whether `path` is a file duckline writes (see the module docs), or Chromium's swap file of one
+/// (`<path>.crswap`: OPFS `createWritable` writes there until `close()`, and a crash leaves it).
 #[must_use]
 pub fn is_ours(path: &str) -> bool {
+    let path = path.strip_suffix(".crswap").unwrap_or(path);
     if Manifest::generation_of(path).is_some() {
         return true;
     }
@@ -59,6 +62,8 @@ mod tests {
             "tables/12/original/part-00003.parquet",
             "tables/3/steps/7/undo-00000.parquet",
             "tables/3/steps/7/c4-redo-00012.parquet",
+            "tables/0/original/source.csv.crswap",
+            "manifest-000000000007.json.crswap",
         ] {
             assert!(is_ours(path), "{path}");
         }
@@ -73,6 +78,8 @@ mod tests {
             "tables/0/steps/7/extra/undo-00000.parquet",
             "tables/0/readme.md",
             "other/tables/0/original/source.csv",
+            "notes.txt.crswap",
+            "tables/0/original/source.csv.crswap.crswap",
         ] {
             assert!(!is_ours(path), "{path}");
         }

@@ -6,7 +6,7 @@ use crate::JoinKind;
 use crate::clusters::{ClusterMethod, ClusterOptions};
 
 /// One hostile call that is not a command, a CSV import or a recipe.
-enum Call {
+enum Hostile {
     Parquet(Vec<u8>),
     Rows(RowsOptions),
     Clusters(ClusterOptions),
@@ -18,14 +18,17 @@ enum Call {
     Compare(Vec<String>),
 }
 
-impl Call {
+impl Hostile {
     async fn run<E: Engine, S: Store>(self, ws: &Workspace<E, S>, t: u32) -> crate::Result<()> {
         match self {
-            Self::Parquet(bytes) => ws.import_parquet("pq", bytes).await.map(drop),
+            Self::Parquet(bytes) => ws
+                .import_parquet("pq", bytes, &Call::none())
+                .await
+                .map(drop),
             Self::Rows(options) => ws.rows(t, &options).await.map(drop),
             Self::Clusters(options) => ws.clusters(t, &options).await.map(drop),
-            Self::Goto(position) => ws.goto(t, position).await,
-            Self::Diff(from) => ws.diff(t, from).await.map(drop),
+            Self::Goto(position) => ws.goto(t, position, &Call::none()).await,
+            Self::Diff(from) => ws.diff(t, from, &Call::none()).await.map(drop),
             Self::Lookup(name) => ws.table_id(name).await.map(drop),
             Self::Stack(name, tables) => ws.stack(name, &tables).await.map(drop),
             Self::Join(right, on) => ws
@@ -37,25 +40,38 @@ impl Call {
     }
 }
 
-fn rows(after: Option<&str>, limit: Option<u64>, columns: Option<&[&str]>) -> Call {
-    Call::Rows(RowsOptions {
+fn rows(after: Option<&str>, limit: Option<u64>, columns: Option<&[&str]>) -> Hostile {
+    Hostile::Rows(RowsOptions {
         after: after.map(Into::into),
         limit,
         columns: columns.map(|c| c.iter().map(|s| (*s).to_owned()).collect()),
     })
 }
 
-fn clusters(method: ClusterMethod, f: impl FnOnce(&mut ClusterOptions)) -> Call {
+fn clusters(method: ClusterMethod, f: impl FnOnce(&mut ClusterOptions)) -> Hostile {
     let mut options = ClusterOptions {
         column: "name".into(),
         method,
         ..ClusterOptions::default()
     };
     f(&mut options);
-    Call::Clusters(options)
+    Hostile::Clusters(options)
 }
 
 /// A value nested `depth` objects deep.
+/// A CSV of `columns` columns (`c1..`) and two rows.
+fn wide_csv(columns: usize) -> Vec<u8> {
+    let header: Vec<String> = (1..=columns).map(|i| format!("c{i}")).collect();
+    let row: Vec<String> = (1..=columns).map(|i| i.to_string()).collect();
+    format!(
+        "{}\n{}\n{}\n",
+        header.join(","),
+        row.join(","),
+        row.join(",")
+    )
+    .into_bytes()
+}
+
 fn deep_json(depth: usize) -> Value {
     (0..depth).fold(json!("bottom"), |inner, _| json!({ "a": inner }))
 }
@@ -69,7 +85,7 @@ fn deep_json(depth: usize) -> Value {
 pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    ws.apply(t, json!({"op": "trim", "column": "name"}))
+    ws.apply(t, json!({"op": "trim", "column": "name"}), &Call::none())
         .await
         .expect("trim");
     let state = snapshot(&ws, t, 100).await;
@@ -95,6 +111,7 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
             format!("a,b\n1,\"{}\"\n", "x".repeat(3 << 20)).into_bytes(),
             ErrorCode::InvalidInput,
         ),
+        ("wide", wide_csv(10_000), ErrorCode::InvalidInput),
     ];
     let mut tried = 0;
     let unchanged = async |what: &str| {
@@ -104,7 +121,7 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
     };
     for (name, bytes, code) in imports {
         let e = ws
-            .import_csv(name, bytes, &CsvOptions::default())
+            .import_csv(name, bytes, &CsvOptions::default(), &Call::none())
             .await
             .expect_err(name);
         assert_eq!(e.code(), code, "{name}: {e}");
@@ -263,7 +280,7 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
     }));
     for (command, code) in commands {
         let e = ws
-            .apply(t, command.clone())
+            .apply(t, command.clone(), &Call::none())
             .await
             .expect_err(&command.to_string());
         assert_eq!(e.code(), code, "{command}: {e}");
@@ -315,7 +332,7 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
     ];
     for (recipe, secrets, code) in recipes {
         let e = ws
-            .apply_recipe(t, recipe.clone(), &secrets)
+            .apply_recipe(t, recipe.clone(), &secrets, &Call::none())
             .await
             .expect_err(&recipe.to_string());
         assert_eq!(e.code(), code, "recipe {recipe}: {e}");
@@ -323,10 +340,10 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
         tried += 1;
     }
     let knn = ClusterMethod::Knn;
-    let calls: Vec<(&str, Call, ErrorCode)> = vec![
+    let calls: Vec<(&str, Hostile, ErrorCode)> = vec![
         (
             "parquet",
-            Call::Parquet(b"PAR1 not really".to_vec()),
+            Hostile::Parquet(b"PAR1 not really".to_vec()),
             ErrorCode::InvalidInput,
         ),
         (
@@ -394,37 +411,41 @@ pub async fn bad_input_changes_nothing<H: Harness>(h: &H) {
             clusters(ClusterMethod::Fingerprint, |o| o.radius = Some(1.0)),
             ErrorCode::InvalidCommand,
         ),
-        ("goto 9", Call::Goto(9), ErrorCode::NotFound),
+        ("goto 9", Hostile::Goto(9), ErrorCode::NotFound),
         (
             "goto usize::MAX",
-            Call::Goto(usize::MAX),
+            Hostile::Goto(usize::MAX),
             ErrorCode::NotFound,
         ),
-        ("diff from 5", Call::Diff(5), ErrorCode::NotFound),
-        ("unknown table", Call::Lookup("ghost"), ErrorCode::NotFound),
+        ("diff from 5", Hostile::Diff(5), ErrorCode::NotFound),
+        (
+            "unknown table",
+            Hostile::Lookup("ghost"),
+            ErrorCode::NotFound,
+        ),
         (
             "stack under a taken name",
-            Call::Stack("people", vec!["people".into()]),
+            Hostile::Stack("people", vec!["people".into()]),
             ErrorCode::TableExists,
         ),
         (
             "stack a ghost",
-            Call::Stack("all", vec!["ghost".into()]),
+            Hostile::Stack("all", vec!["ghost".into()]),
             ErrorCode::NotFound,
         ),
         (
             "join a ghost",
-            Call::Join("ghost", vec!["name".into()]),
+            Hostile::Join("ghost", vec!["name".into()]),
             ErrorCode::NotFound,
         ),
         (
             "join on nothing",
-            Call::Join("people", vec![]),
+            Hostile::Join("people", vec![]),
             ErrorCode::InvalidCommand,
         ),
         (
             "compare on a ghost key",
-            Call::Compare(vec!["ghost".into()]),
+            Hostile::Compare(vec!["ghost".into()]),
             ErrorCode::NotFound,
         ),
     ];

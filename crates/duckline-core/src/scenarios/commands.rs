@@ -14,13 +14,17 @@ pub async fn commands_undo_redo<H: Harness>(h: &H) {
             let t = people_named::<H>(&ws, &format!("case{i}")).await;
             let before = snapshot(&ws, t, 4).await;
             let step = ws
-                .apply(t, case.command.clone())
+                .apply(t, case.command.clone(), &Call::none())
                 .await
                 .unwrap_or_else(|e| panic!("{}: {e}", case.command));
             assert_eq!(step.index, before.info.position + 1, "{}", case.command);
             let after = snapshot(&ws, t, 4).await;
             (case.check)(&before, &after);
-            let undone = ws.undo(t).await.expect("undo").expect("a step to undo");
+            let undone = ws
+                .undo(t, &Call::none())
+                .await
+                .expect("undo")
+                .expect("a step to undo");
             assert_eq!(undone.index, step.index);
             let restored = snapshot(&ws, t, 4).await;
             assert_eq!(restored.rows, before.rows, "undo of {}", case.command);
@@ -38,7 +42,10 @@ pub async fn commands_undo_redo<H: Harness>(h: &H) {
                 "undo of {}",
                 case.command
             );
-            ws.redo(t).await.expect("redo").expect("a step to redo");
+            ws.redo(t, &Call::none())
+                .await
+                .expect("redo")
+                .expect("a step to redo");
             let redone = snapshot(&ws, t, 4).await;
             assert_eq!(redone.rows, after.rows, "redo of {}", case.command);
             assert_eq!(redone.info, after.info, "redo of {}", case.command);
@@ -55,14 +62,14 @@ pub async fn commands_undo_redo<H: Harness>(h: &H) {
             (&after.rows, &after.info),
             "reopen after {command}"
         );
-        ws.undo(t).await.expect("undo after reopen");
+        ws.undo(t, &Call::none()).await.expect("undo after reopen");
         let undone = snapshot(&ws, t, 100).await;
         assert_eq!(
             (&undone.rows, &undone.info.columns, undone.info.position),
             (&before.rows, &before.info.columns, before.info.position),
             "undo after reopen of {command}"
         );
-        ws.redo(t).await.expect("redo after reopen");
+        ws.redo(t, &Call::none()).await.expect("redo after reopen");
         let redone = snapshot(&ws, t, 100).await;
         assert_eq!(
             (&redone.rows, &redone.info),
@@ -78,11 +85,11 @@ pub async fn commands_undo_redo<H: Harness>(h: &H) {
 pub async fn stepless_commands<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    ws.apply(t, json!({"op": "remove_duplicates"}))
+    ws.apply(t, json!({"op": "remove_duplicates"}), &Call::none())
         .await
         .expect("first run");
     let again = ws
-        .apply(t, json!({"op": "remove_duplicates"}))
+        .apply(t, json!({"op": "remove_duplicates"}), &Call::none())
         .await
         .expect("second run");
     assert_eq!((again.index, again.rows_affected), (1, 0));
@@ -90,6 +97,7 @@ pub async fn stepless_commands<H: Harness>(h: &H) {
         .apply(
             t,
             json!({"op": "edit_cell", "rowId": 2, "column": "city", "value": "Paris"}),
+            &Call::none(),
         )
         .await
         .expect("same value");
@@ -98,6 +106,7 @@ pub async fn stepless_commands<H: Harness>(h: &H) {
         .apply(
             t,
             json!({"op": "replace", "column": "city", "find": "Atlantis", "replaceWith": "x", "match": "contains"}),
+            &Call::none(),
         )
         .await
         .expect("replace without a match");
@@ -136,12 +145,12 @@ pub async fn time_zone_timestamps<H: Harness>(h: &H) {
     ];
     for (command, column_name, expected) in cases {
         let step = ws
-            .apply(t, command.clone())
+            .apply(t, command.clone(), &Call::none())
             .await
             .unwrap_or_else(|e| panic!("{command}: {e}"));
         assert!(step.warnings.is_empty(), "{command}: {:?}", step.warnings);
         let after = snapshot(&ws, t, 10).await;
         assert_eq!(column(&after, column_name), expected, "{command}");
-        ws.undo(t).await.expect("undo");
+        ws.undo(t, &Call::none()).await.expect("undo");
     }
 }

@@ -30,14 +30,15 @@ async fn flip_a_bit<S: Store>(store: &S, path: &str) -> Vec<u8> {
 /// fallback, the next commit and open collect the damaged file; a file that is not duckline's
 /// is never touched.
 pub async fn damaged_manifests_destroy_nothing<H: Harness>(h: &H) {
+    let call = Call::none();
     let (after_trim, after_upper) = {
         let ws = open(h).await;
         let t = people::<H>(&ws).await;
-        ws.apply(t, json!({"op": "trim", "column": "name"}))
+        ws.apply(t, json!({"op": "trim", "column": "name"}), &call)
             .await
             .expect("trim");
         let after_trim = snapshot(&ws, t, 100).await;
-        ws.apply(t, json!({"op": "uppercase", "column": "city"}))
+        ws.apply(t, json!({"op": "uppercase", "column": "city"}), &call)
             .await
             .expect("uppercase");
         let after_upper = snapshot(&ws, t, 100).await;
@@ -105,7 +106,7 @@ pub async fn damaged_manifests_destroy_nothing<H: Harness>(h: &H) {
 
     flip_a_bit(&store, &newest).await;
     let ws = open(h).await;
-    ws.apply(t, json!({"op": "lowercase", "column": "city"}))
+    ws.apply(t, json!({"op": "lowercase", "column": "city"}), &call)
         .await
         .expect("a step after the fallback");
     let after_lower = snapshot(&ws, t, 100).await;

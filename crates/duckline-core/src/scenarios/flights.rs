@@ -18,6 +18,7 @@ pub async fn flights_main_job<H: Harness>(h: &H) {
                 null_strings: Some(vec!["NA".into()]),
                 ..CsvOptions::default()
             },
+            &Call::none(),
         )
         .await
         .expect("import flights");
@@ -28,6 +29,7 @@ pub async fn flights_main_job<H: Harness>(h: &H) {
         .apply(
             t,
             json!({"op": "pad_zeros", "column": "flight", "length": 5}),
+            &Call::none(),
         )
         .await
         .expect("pad");
@@ -38,11 +40,12 @@ pub async fn flights_main_job<H: Harness>(h: &H) {
     ws.apply(
         t,
         json!({"op": "rename_column", "column": "dest", "newName": "destination"}),
+        &Call::none(),
     )
     .await
     .expect("rename");
     let dups = ws
-        .apply(t, json!({"op": "remove_duplicates", "columns": ["carrier", "flight", "origin", "destination"]}))
+        .apply(t, json!({"op": "remove_duplicates", "columns": ["carrier", "flight", "origin", "destination"]}), &Call::none())
         .await
         .expect("dups");
     assert!(dups.rows_affected > 100_000 && dups.rows_affected < 336_776);
@@ -63,13 +66,13 @@ pub async fn flights_main_job<H: Harness>(h: &H) {
         .expect("flight");
     assert_eq!(first.rows[0][flight], json!("01545"));
     let edit = ws
-        .apply(t, json!({"op": "edit_cell", "rowId": first.row_ids[0], "column": "carrier", "value": "ZZ"}))
+        .apply(t, json!({"op": "edit_cell", "rowId": first.row_ids[0], "column": "carrier", "value": "ZZ"}), &Call::none())
         .await
         .expect("edit");
     assert_eq!(edit.rows_affected, 1);
-    ws.undo(t).await.expect("undo");
-    ws.redo(t).await.expect("redo");
-    let d = ws.diff(t, 0).await.expect("diff");
+    ws.undo(t, &Call::none()).await.expect("undo");
+    ws.redo(t, &Call::none()).await.expect("redo");
+    let d = ws.diff(t, 0, &Call::none()).await.expect("diff");
     let s = ws.diff_summary(d).await.expect("summary");
     assert_eq!(s.removed, dups.rows_affected);
     assert_eq!(s.added, 0);

@@ -106,7 +106,7 @@ pub async fn import_and_pages<H: Harness>(h: &H) {
     );
     let parquet = parquet_fixture();
     let pq = ws
-        .import_parquet("from_parquet", parquet)
+        .import_parquet("from_parquet", parquet, &Call::none())
         .await
         .expect("import parquet");
     let s = snapshot(&ws, pq, 2).await;
@@ -192,18 +192,18 @@ pub async fn odd_names_and_long_values<H: Harness>(h: &H) {
         states.push(snapshot(&ws, t, 2).await);
         for command in &commands {
             let before = snapshot(&ws, t, 2).await;
-            ws.apply(t, command.clone())
+            ws.apply(t, command.clone(), &Call::none())
                 .await
                 .unwrap_or_else(|e| panic!("{command}: {e}"));
             let after = snapshot(&ws, t, 2).await;
-            ws.undo(t).await.expect("undo");
+            ws.undo(t, &Call::none()).await.expect("undo");
             let undone = snapshot(&ws, t, 2).await;
             assert_eq!(
                 (&undone.rows, &undone.info.columns, undone.info.position),
                 (&before.rows, &before.info.columns, before.info.position),
                 "undo of {command}"
             );
-            ws.redo(t).await.expect("redo");
+            ws.redo(t, &Call::none()).await.expect("redo");
             assert_eq!(snapshot(&ws, t, 2).await, after, "redo of {command}");
             states.push(after);
         }
@@ -225,7 +225,12 @@ pub async fn odd_names_and_long_values<H: Harness>(h: &H) {
         assert_eq!(column(last, "say \"hi\""), [json!("X"), json!("q")]);
         assert_eq!(column(last, "a b.c"), [json!("1.5"), json!("3.5")]);
         let exported = ws
-            .export(t, ExportFormat::Csv, &ExportOptions::default())
+            .export(
+                t,
+                ExportFormat::Csv,
+                &ExportOptions::default(),
+                &Call::none(),
+            )
             .await
             .expect("export");
         let header = String::from_utf8(exported).expect("utf-8");
@@ -240,7 +245,7 @@ pub async fn odd_names_and_long_values<H: Harness>(h: &H) {
     let t = ws.table_id("odd").await.expect("odd");
     let reopened = snapshot(&ws, t, 2).await;
     assert_eq!(Some(&reopened), states.last(), "reopen");
-    ws.goto(t, 0).await.expect("goto 0");
+    ws.goto(t, 0, &Call::none()).await.expect("goto 0");
     let back = snapshot(&ws, t, 2).await;
     assert_eq!(
         (&back.rows, &back.info.columns),

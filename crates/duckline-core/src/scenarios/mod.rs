@@ -16,7 +16,7 @@ use std::rc::Rc;
 use serde_json::{Value, json};
 
 use crate::model::{CsvOptions, DiffPageOptions, DiffStatus, RowsOptions, TableInfo, Timeline};
-use crate::{Engine, ErrorCode, Store, Workspace};
+use crate::{Call, Engine, ErrorCode, Store, Workspace};
 
 /// A small messy people table used by most scenarios (`NA` = NULL).
 pub const PEOPLE_CSV: &str = "name,birth_date,account,city,amount,price,notes\n\
@@ -135,6 +135,7 @@ async fn people_named<H: Harness>(ws: &Ws<H>, name: &str) -> u32 {
             null_strings: Some(vec!["NA".into()]),
             ..CsvOptions::default()
         },
+        &Call::none(),
     )
     .await
     .expect("import people")
@@ -167,12 +168,14 @@ async fn import_fixture<H: Harness>(ws: &Ws<H>, name: &str, csv: &str) -> u32 {
             null_strings: Some(vec!["NA".into()]),
             ..CsvOptions::default()
         },
+        &Call::none(),
     )
     .await
     .unwrap_or_else(|e| panic!("import {name}: {e}"))
 }
 
 mod bad_input;
+mod cancel;
 mod cases;
 mod clusters;
 mod commands;
@@ -183,6 +186,7 @@ mod export;
 mod faults;
 mod flights;
 mod import;
+mod json_xlsx;
 mod real_files;
 mod recipe;
 mod reopen;
@@ -190,6 +194,7 @@ mod secrets;
 mod timeline;
 
 pub use bad_input::bad_input_changes_nothing;
+pub use cancel::cancel_changes_nothing;
 pub use clusters::{
     CLUSTER_CSV, CLUSTER_METHODS_CSV, clusters_every_method, clusters_fingerprint_and_ngram,
 };
@@ -203,6 +208,7 @@ pub use faults::{
 };
 pub use flights::flights_main_job;
 pub use import::{import_and_pages, odd_names_and_long_values};
+pub use json_xlsx::json_and_xlsx_imports;
 pub use real_files::csv_encodings_and_quirks;
 pub use recipe::recipe_round_trip_and_bad_recipes;
 pub use reopen::{reopen_first_page_preview, reopen_restores_everything};
@@ -223,6 +229,7 @@ macro_rules! scenario_tests {
             import_and_pages
             odd_names_and_long_values
             csv_encodings_and_quirks
+            json_and_xlsx_imports
             commands_undo_redo
             stepless_commands
             time_zone_timestamps
@@ -235,6 +242,7 @@ macro_rules! scenario_tests {
             bad_input_changes_nothing
             flights_main_job
             faults_leave_the_last_committed_state
+            cancel_changes_nothing
             damaged_manifests_destroy_nothing
             stack_and_join
             export_csv_and_parquet

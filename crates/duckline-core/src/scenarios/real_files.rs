@@ -255,7 +255,7 @@ pub async fn csv_encodings_and_quirks<H: Harness>(h: &H) {
             assert_eq!(columns, case.columns, "{what}: previewed columns");
             assert_eq!(preview.rows, case.rows, "{what}: previewed rows");
             let t = ws
-                .import_csv(what, case.bytes.clone(), &case.options)
+                .import_csv(what, case.bytes.clone(), &case.options, &Call::none())
                 .await
                 .unwrap_or_else(|e| panic!("import {what}: {e}"));
             let s = snapshot(&ws, t, 2).await;
@@ -275,6 +275,7 @@ pub async fn csv_encodings_and_quirks<H: Harness>(h: &H) {
                     &format!("{what}_again"),
                     case.bytes.clone(),
                     &resolved(&case.dialect, &case.options),
+                    &Call::none(),
                 )
                 .await
                 .unwrap_or_else(|e| panic!("import {what} with its options: {e}"));
@@ -291,15 +292,15 @@ pub async fn csv_encodings_and_quirks<H: Harness>(h: &H) {
             } else {
                 json!({"op": "delete_rows", "rowIds": [1]})
             };
-            ws.apply(t, command).await.expect("step");
+            ws.apply(t, command, &Call::none()).await.expect("step");
             let after = snapshot(&ws, t, 2).await;
-            ws.undo(t).await.expect("undo");
+            ws.undo(t, &Call::none()).await.expect("undo");
             assert_eq!(
                 (&snapshot(&ws, t, 2).await.rows, &s.info.columns),
                 (&s.rows, &s.info.columns),
                 "{what}: undo"
             );
-            ws.redo(t).await.expect("redo");
+            ws.redo(t, &Call::none()).await.expect("redo");
             assert_eq!(snapshot(&ws, t, 2).await, after, "{what}: redo");
             expected.push((s, after));
             export_round_trip::<H>(&ws, t, what, &after_columns(&expected)).await;
@@ -311,7 +312,7 @@ pub async fn csv_encodings_and_quirks<H: Harness>(h: &H) {
         let what = case.name;
         let t = ws.table_id(what).await.expect("table");
         assert_eq!(&snapshot(&ws, t, 2).await, after, "{what}: reopened");
-        ws.undo(t).await.expect("undo");
+        ws.undo(t, &Call::none()).await.expect("undo");
         let undone = snapshot(&ws, t, 2).await;
         assert_eq!(
             (&undone.rows, &undone.info.columns),
@@ -364,6 +365,7 @@ async fn export_round_trip<H: Harness>(
                 delimiter: Some(";".into()),
                 bom: Some(true),
             },
+            &Call::none(),
         )
         .await
         .expect("export");
@@ -376,6 +378,7 @@ async fn export_round_trip<H: Harness>(
                 header: Some(true),
                 ..CsvOptions::default()
             },
+            &Call::none(),
         )
         .await
         .unwrap_or_else(|e| panic!("{what}: import of the export: {e}"));

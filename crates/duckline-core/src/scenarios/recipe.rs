@@ -21,9 +21,9 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
         json!({"op": "remove_duplicates"}),
         json!({"op": "uppercase", "column": "name"}),
     ] {
-        ws.apply(a, command).await.expect("step");
+        ws.apply(a, command, &Call::none()).await.expect("step");
     }
-    ws.undo(a).await.expect("undo");
+    ws.undo(a, &Call::none()).await.expect("undo");
     let recipe = ws.recipe(a).await.expect("recipe");
     assert_eq!(recipe.version, 1);
     assert_eq!(recipe.steps.len(), 7, "up to the position");
@@ -35,7 +35,7 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
     assert!(json["steps"][4]["asOf"].is_string(), "defaults as stored");
     let b = import_fixture::<H>(&ws, "people_b", PEOPLE_CSV).await;
     let steps = ws
-        .apply_recipe(b, json.clone(), &[])
+        .apply_recipe(b, json.clone(), &[], &Call::none())
         .await
         .expect("apply recipe");
     assert_eq!(steps.len(), 7);
@@ -78,7 +78,10 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
         ),
     ];
     for (recipe, step, what) in bad {
-        let e = ws.apply_recipe(c, recipe.clone(), &[]).await.unwrap_err();
+        let e = ws
+            .apply_recipe(c, recipe.clone(), &[], &Call::none())
+            .await
+            .unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidInput, "{recipe}: {e}");
         let m = e.to_string();
         assert!(m.contains(step) && m.contains(what), "{recipe}: {m}");
@@ -98,6 +101,7 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
                 {"op": "delete_rows", "rowIds": [999]}
             ]}),
             &[],
+            &Call::none(),
         )
         .await
         .unwrap_err();
@@ -111,7 +115,7 @@ pub async fn recipe_round_trip_and_bad_recipes<H: Harness>(h: &H) {
         "the applied step stays redoable"
     );
     assert_eq!(
-        ws.apply_recipe(99, json!({"version": 1, "steps": []}), &[])
+        ws.apply_recipe(99, json!({"version": 1, "steps": []}), &[], &Call::none())
             .await
             .unwrap_err()
             .code(),

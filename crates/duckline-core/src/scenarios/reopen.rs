@@ -12,33 +12,43 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
     let (expected, expected_list) = {
         let ws = open(h).await.with_chunk_row_count(2);
         let t = people::<H>(&ws).await;
-        ws.apply(t, json!({"op": "trim", "column": "name"}))
+        ws.apply(t, json!({"op": "trim", "column": "name"}), &Call::none())
             .await
             .expect("trim");
-        ws.apply(t, json!({"op": "standardize_date", "column": "birth_date"}))
-            .await
-            .expect("dates");
-        ws.apply(t, json!({"op": "remove_duplicates"}))
+        ws.apply(
+            t,
+            json!({"op": "standardize_date", "column": "birth_date"}),
+            &Call::none(),
+        )
+        .await
+        .expect("dates");
+        ws.apply(t, json!({"op": "remove_duplicates"}), &Call::none())
             .await
             .expect("dups");
         ws.apply(
             t,
             json!({"op": "rename_column", "column": "city", "newName": "town"}),
+            &Call::none(),
         )
         .await
         .expect("rename");
-        ws.undo(t).await.expect("undo");
+        ws.undo(t, &Call::none()).await.expect("undo");
         let second = ws
             .import_csv(
                 "second",
                 b"a,b\n1,x\n2,y\n".to_vec(),
                 &CsvOptions::default(),
+                &Call::none(),
             )
             .await
             .expect("second");
-        ws.apply(second, json!({"op": "uppercase", "column": "b"}))
-            .await
-            .expect("upper");
+        ws.apply(
+            second,
+            json!({"op": "uppercase", "column": "b"}),
+            &Call::none(),
+        )
+        .await
+        .expect("upper");
         let s = snapshot(&ws, t, 100).await;
         let list = ws.tables().await.expect("tables");
         ws.close().await.expect("close");
@@ -73,12 +83,14 @@ pub async fn reopen_restores_everything<H: Harness>(h: &H) {
         listed.iter().any(|(f, _)| f == "tables/0/notes.txt"),
         "a file that is not ours is never deleted: {listed:?}"
     );
-    ws.undo(t).await.expect("undo after reopen");
+    ws.undo(t, &Call::none()).await.expect("undo after reopen");
     let s = snapshot(&ws, t, 100).await;
     assert_eq!(s.info.position, 2);
     assert_eq!(s.info.row_count, 7);
-    ws.redo(t).await.expect("redo after reopen");
-    ws.redo(t).await.expect("redo the renamed step");
+    ws.redo(t, &Call::none()).await.expect("redo after reopen");
+    ws.redo(t, &Call::none())
+        .await
+        .expect("redo the renamed step");
     assert!(
         ws.table_info(t)
             .await
@@ -157,14 +169,19 @@ pub async fn reopen_first_page_preview<H: Harness>(h: &H) {
     let t = {
         let ws = open(h).await.with_chunk_row_count(4);
         let t = ws
-            .import_csv("long", csv.into_bytes(), &CsvOptions::default())
+            .import_csv(
+                "long",
+                csv.into_bytes(),
+                &CsvOptions::default(),
+                &Call::none(),
+            )
             .await
             .expect("import");
         for c in commands {
-            ws.apply(t, c.clone()).await.expect("apply");
+            ws.apply(t, c.clone(), &Call::none()).await.expect("apply");
         }
         // The last step is undone: a preview applies only the steps before the position.
-        ws.undo(t).await.expect("undo");
+        ws.undo(t, &Call::none()).await.expect("undo");
         ws.close().await.expect("close");
         t
     };
@@ -190,9 +207,13 @@ pub async fn reopen_first_page_preview<H: Harness>(h: &H) {
         .expect("next page");
     assert_eq!(next.row_ids, [8, 9, 10, 11, 12]);
     // Inserted rows may sort first: no preview, the same page from the whole table.
-    ws.apply(t, json!({"op": "insert_row", "values": {"who": "top"}}))
-        .await
-        .expect("insert at the top");
+    ws.apply(
+        t,
+        json!({"op": "insert_row", "values": {"who": "top"}}),
+        &Call::none(),
+    )
+    .await
+    .expect("insert at the top");
     let expected = ws.rows(t, &options).await.expect("page");
     ws.close().await.expect("close");
     let ws = open(h).await;

@@ -10,12 +10,16 @@ pub async fn secrets_are_never_stored<H: Harness>(h: &H) {
     let ws = open(h).await;
     let a = people::<H>(&ws).await;
     let e = ws
-        .apply(a, json!({"op": "hash", "column": "name"}))
+        .apply(a, json!({"op": "hash", "column": "name"}), &Call::none())
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidCommand, "{e}");
     let step = ws
-        .apply(a, json!({"op": "hash", "column": "name", "secret": SECRET}))
+        .apply(
+            a,
+            json!({"op": "hash", "column": "name", "secret": SECRET}),
+            &Call::none(),
+        )
         .await
         .expect("hash");
     let forgotten = json!({"op": "hash", "column": "name", "secret": null});
@@ -36,8 +40,10 @@ pub async fn secrets_are_never_stored<H: Harness>(h: &H) {
             "{path} holds the secret"
         );
     }
-    ws.undo(a).await.expect("undo");
-    ws.redo(a).await.expect("redo without the secret");
+    ws.undo(a, &Call::none()).await.expect("undo");
+    ws.redo(a, &Call::none())
+        .await
+        .expect("redo without the secret");
     assert_eq!(
         snapshot(&ws, a, 100).await,
         after,
@@ -55,21 +61,21 @@ pub async fn secrets_are_never_stored<H: Harness>(h: &H) {
     let before = snapshot(&ws, b, 100).await;
     for secrets in [vec![], vec![SECRET.to_owned(), "extra".to_owned()]] {
         let e = ws
-            .apply_recipe(b, recipe.clone(), &secrets)
+            .apply_recipe(b, recipe.clone(), &secrets, &Call::none())
             .await
             .unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidInput, "{e}");
         assert_eq!(snapshot(&ws, b, 100).await, before, "nothing applied: {e}");
     }
     assert!(
-        ws.apply_recipe(b, recipe.clone(), &[])
+        ws.apply_recipe(b, recipe.clone(), &[], &Call::none())
             .await
             .unwrap_err()
             .to_string()
             .contains("step 1"),
         "the error names the step"
     );
-    ws.apply_recipe(b, recipe, &[SECRET.to_owned()])
+    ws.apply_recipe(b, recipe, &[SECRET.to_owned()], &Call::none())
         .await
         .expect("recipe with its secret");
     let replayed = snapshot(&ws, b, 100).await;

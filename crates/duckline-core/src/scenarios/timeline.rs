@@ -7,13 +7,17 @@ use super::*;
 pub async fn redo_branch_discard<H: Harness>(h: &H) {
     let ws = open(h).await;
     let t = people::<H>(&ws).await;
-    ws.apply(t, json!({"op": "trim", "column": "name"}))
+    ws.apply(t, json!({"op": "trim", "column": "name"}), &Call::none())
         .await
         .expect("trim");
-    ws.apply(t, json!({"op": "uppercase", "column": "city"}))
-        .await
-        .expect("uppercase");
-    ws.undo(t).await.expect("undo");
+    ws.apply(
+        t,
+        json!({"op": "uppercase", "column": "city"}),
+        &Call::none(),
+    )
+    .await
+    .expect("uppercase");
+    ws.undo(t, &Call::none()).await.expect("undo");
     let with_branch = files(&h.store().await).await;
     assert!(
         with_branch.iter().any(|(f, _)| f.contains("/steps/2/")),
@@ -22,6 +26,7 @@ pub async fn redo_branch_discard<H: Harness>(h: &H) {
     ws.apply(
         t,
         json!({"op": "pad_zeros", "column": "account", "length": 6}),
+        &Call::none(),
     )
     .await
     .expect("pad");
@@ -39,15 +44,19 @@ pub async fn redo_branch_discard<H: Harness>(h: &H) {
         after.iter().any(|(f, _)| f.contains("/steps/2/")),
         "the previous generation still names the discarded step's files"
     );
-    ws.apply(t, json!({"op": "lowercase", "column": "name"}))
-        .await
-        .expect("lowercase");
+    ws.apply(
+        t,
+        json!({"op": "lowercase", "column": "name"}),
+        &Call::none(),
+    )
+    .await
+    .expect("lowercase");
     let after = files(&h.store().await).await;
     assert!(
         !after.iter().any(|(f, _)| f.contains("/steps/2/")),
         "the next commit retires that generation: the discarded step's files are gone"
     );
-    assert!(ws.redo(t).await.expect("redo").is_none());
+    assert!(ws.redo(t, &Call::none()).await.expect("redo").is_none());
 }
 
 /// Size of the newest manifest of `files` (sorted; generations are zero-padded). The previous
@@ -65,7 +74,7 @@ pub async fn bytes_written_are_the_files_written<H: Harness>(h: &H) {
     let t = people::<H>(&ws).await;
     let before: u64 = files(&h.store().await).await.iter().map(|f| f.1).sum();
     let step = ws
-        .apply(t, json!({"op": "trim", "column": "name"}))
+        .apply(t, json!({"op": "trim", "column": "name"}), &Call::none())
         .await
         .expect("trim");
     let now = files(&h.store().await).await;
@@ -82,6 +91,7 @@ pub async fn bytes_written_are_the_files_written<H: Harness>(h: &H) {
         .apply(
             t,
             json!({"op": "rename_column", "column": "name", "newName": "full_name"}),
+            &Call::none(),
         )
         .await
         .expect("rename");

@@ -5,6 +5,7 @@ use arrow_array::RecordBatch;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 
+use crate::call::{Call, Span};
 use crate::persist::manifest::FileRef;
 use crate::persist::parquet as parquet_io;
 use crate::sql::ROW_ID;
@@ -16,11 +17,15 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// Streams `select` (which must return `_row_id`) into Parquet files of at most
     /// `chunk_row_count` row ids each, named `<prefix>-<chunk index>.parquet`; chunks without rows
     /// are skipped. Paths are pushed to `written` as they are written, for clean-up on failure.
+    /// Each chunk reports its progress in `span` of `call`.
+    ///
+    /// Errors: engine and store errors, [`Error::Cancelled`] when `call` was cancelled.
     pub(super) async fn write_chunks(
         &self,
         select: &str,
         prefix: &str,
         written: &mut Vec<FileRef>,
+        (call, span): (&Call, Span),
     ) -> Result<Vec<FileRef>> {
         let bounds = self
             .engine
@@ -33,7 +38,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         };
         let chunk = i64::try_from(self.chunk_row_count).unwrap_or(i64::MAX);
         let mut files = Vec::new();
-        let mut index = min.div_euclid(chunk);
+        let first = min.div_euclid(chunk);
+        let count = usize::try_from(max.div_euclid(chunk) - first + 1).unwrap_or(usize::MAX);
+        let mut index = first;
         while index * chunk <= max {
             let (lo, hi) = (index * chunk, (index + 1) * chunk);
             let batches = self
@@ -57,6 +64,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 files.push(file);
             }
             index += 1;
+            let done = usize::try_from(index - first).unwrap_or(count);
+            span.report(call, done, count, "chunk file")?;
         }
         Ok(files)
     }

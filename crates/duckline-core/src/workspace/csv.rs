@@ -16,6 +16,7 @@ use crate::model::{
 use crate::sql::{self, ROW_ID};
 use crate::{Engine, Error, Result, Store, Workspace, values};
 
+use super::MAX_COLUMN_COUNT;
 use super::sql_results::first_string;
 
 /// Rows `previewCsv` reads to guess types and the decimal mark (the file's first rows).
@@ -32,6 +33,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         csv_reader_options(options)?;
         let decoded = decode::decode(bytes, options.encoding.as_deref())?;
         check_csv_text(&decoded.text)?;
+        check_header_width(&decoded.text, options)?;
         let options = CsvOptions {
             encoding: Some(decoded.encoding),
             ..options.clone()
@@ -240,6 +242,44 @@ pub(super) fn check_csv_text(text: &[u8]) -> Result<()> {
              mark, name the encoding)"
                 .into(),
         ));
+    }
+    Ok(())
+}
+
+/// Rejects a CSV whose header line (after `skipRows` lines) has more than [`MAX_COLUMN_COUNT`]
+/// fields before DuckDB reads it (reading 10,000 columns and naming them took minutes). Counts the
+/// delimiters of that line outside double quotes: a quoted header with line breaks is counted up to
+/// its first one, which can only undercount.
+pub(super) fn check_header_width(text: &[u8], options: &CsvOptions) -> Result<()> {
+    let skip = options.skip_rows.unwrap_or(0);
+    let Some(delimiter) = options
+        .delimiter
+        .as_deref()
+        .map(|d| if d == "\\t" { "\t" } else { d })
+        .or_else(|| likely_delimiter(text, skip))
+    else {
+        return Ok(());
+    };
+    let [delimiter] = delimiter.as_bytes() else {
+        return Ok(());
+    };
+    let line = text
+        .split(|b| *b == b'\n')
+        .nth(usize::try_from(skip).unwrap_or(usize::MAX))
+        .unwrap_or_default();
+    let mut quoted = false;
+    let mut fields = 1;
+    for b in line {
+        match *b {
+            b'"' => quoted = !quoted,
+            b if b == *delimiter && !quoted => fields += 1,
+            _ => {}
+        }
+    }
+    if fields > MAX_COLUMN_COUNT {
+        return Err(Error::InvalidInput(format!(
+            "the header has {fields} columns: a table has at most {MAX_COLUMN_COUNT}"
+        )));
     }
     Ok(())
 }

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::State;
+use super::import::Created;
 use super::tables::check_table_name;
+use crate::call::Call;
 use crate::model::ColumnMeta;
 use crate::schema::find_column;
 use crate::sql::{self, ORDER_KEY};
@@ -89,7 +91,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         .await;
         self.drop_tables(&[staging]).await;
         let (schema, row_count) = created?;
-        self.finish_import(st, table_id, new_name, schema, row_count, None)
+        let created = Created {
+            table_id,
+            schema,
+            row_count,
+        };
+        self.finish_import(st, new_name, created, None, &Call::none())
             .await?;
         Ok(table_id)
     }

@@ -1,4 +1,4 @@
-//! `table.export(format)` (API.md): the current state of a table as CSV or Parquet bytes, without
+//! `table.export(format)` (API.md): the current state of a table as CSV, Parquet or XLSX bytes, without
 //! the hidden columns, with display names, in display order.
 //!
 //! Rows are streamed in chunks of the workspace's chunk size (keyset pages on `(_order, _row_id)`,
@@ -18,8 +18,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::call::{Call, Phase, Span};
 use crate::model::ColumnMeta;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
+use crate::workspace::xlsx::SheetWriter;
 use crate::{Engine, Error, Result, Store, Workspace, values};
 
 /// The file formats of `table.export`.
@@ -32,16 +34,21 @@ pub enum ExportFormat {
     Csv,
     /// Parquet (LZ4_RAW), one row group per chunk, columns named by their display names.
     Parquet,
+    /// An XLSX workbook of one sheet named after the table (`rust_xlsxwriter`): a header row of
+    /// display names, typed cells (`workspace/xlsx.rs`); at most
+    /// [`XLSX_MAX_ROW_COUNT`](crate::XLSX_MAX_ROW_COUNT) rows with the header.
+    Xlsx,
 }
 
 impl ExportFormat {
-    /// Parses `"csv"` or `"parquet"`. Errors: [`Error::InvalidCommand`] otherwise.
+    /// Parses `"csv"`, `"parquet"` or `"xlsx"`. Errors: [`Error::InvalidCommand`] otherwise.
     pub fn parse(format: &str) -> Result<Self> {
         match format {
             "csv" => Ok(Self::Csv),
             "parquet" => Ok(Self::Parquet),
+            "xlsx" => Ok(Self::Xlsx),
             other => Err(Error::InvalidCommand(format!(
-                "export format must be \"csv\" or \"parquet\", got {other:?}"
+                "export format must be \"csv\", \"parquet\" or \"xlsx\", got {other:?}"
             ))),
         }
     }
@@ -90,24 +97,31 @@ enum Sink {
     /// The file so far and the delimiter.
     Csv(Vec<u8>, u8),
     Parquet(Box<Option<ArrowWriter<Vec<u8>>>>),
+    Xlsx(Box<SheetWriter>),
 }
 
 impl<E: Engine, S: Store> Workspace<E, S> {
     /// The table at its current position as `format` bytes: visible columns only, display names,
-    /// display order. Read-only.
+    /// display order. Read-only. Reports to `call`: capture (the table loaded), execute (each
+    /// chunk of `chunk_row_count` rows read and encoded; the fraction is rows done of the table's).
     ///
     /// Errors: [`Error::NotFound`] (unknown table), [`Error::InvalidCommand`] (options),
-    /// [`Error::Engine`].
+    /// [`Error::Engine`], [`Error::Cancelled`].
     pub async fn export(
         &self,
         table_id: u32,
         format: ExportFormat,
         options: &ExportOptions,
+        call: &Call,
     ) -> Result<Vec<u8>> {
         let delimiter = options.delimiter(format)?;
         let mut st = self.lock().await?;
+        call.report(Phase::Capture, 0.0, None)?;
         let entry = st.entry(table_id)?.clone();
         self.ensure_loaded(&mut st, table_id).await?;
+        let total_row_count = usize::try_from(entry.row_count()).unwrap_or(usize::MAX);
+        let mut done_row_count = 0;
+        let span = Span::new(Phase::Execute, 0.0, 1.0);
         let schema = entry.schema().to_vec();
         let chunk = self.chunk_row_count.max(1);
         let mut select = format!("SELECT {ORDER_KEY}, {ROW_ID}");
@@ -129,6 +143,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 Sink::Csv(out, delimiter)
             }
             ExportFormat::Parquet => Sink::Parquet(Box::new(None)),
+            ExportFormat::Xlsx => Sink::Xlsx(Box::new(SheetWriter::new(
+                &entry.name,
+                &schema.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+                entry.row_count(),
+            )?)),
         };
         let mut after: Option<(f64, i64)> = None;
         loop {
@@ -156,6 +175,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 let visible = batch.project(&(2..batch.num_columns()).collect::<Vec<_>>())?;
                 match &mut sink {
                     Sink::Csv(out, d) => write_csv_batch(out, *d, &visible)?,
+                    Sink::Xlsx(sheet) => sheet.write(&visible)?,
                     Sink::Parquet(writer) => {
                         // A zero-row batch still carries the Arrow types: it makes the writer.
                         let renamed = renamed(&visible, &schema)?;
@@ -176,12 +196,20 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 // One row group per chunk.
                 w.flush()?;
             }
+            done_row_count += rows;
+            span.report(
+                call,
+                done_row_count.min(total_row_count),
+                total_row_count,
+                "row",
+            )?;
             if (rows as u64) < chunk {
                 break;
             }
         }
         match sink {
             Sink::Csv(out, _) => Ok(out),
+            Sink::Xlsx(sheet) => sheet.finish(),
             Sink::Parquet(writer) => {
                 let writer = match *writer {
                     Some(w) => w,

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use arrow_array::RecordBatch;
 
+use crate::call::{Call, Phase, Span};
 use crate::decode;
 use crate::model::{ColumnMeta, CsvOptions};
 use crate::persist::manifest::{CsvOriginal, FileRef, TableEntry};
@@ -12,34 +13,49 @@ use crate::persist::parquet as parquet_io;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::{Engine, Error, Result, Store, Workspace};
 
-use super::State;
-use super::csv::{check_csv_text, csv_reader_options};
+use super::csv::{check_csv_text, check_header_width, csv_reader_options};
 use super::sql_results::{physical_columns, string_pairs};
 use super::tables::check_table_name;
+use super::{MAX_COLUMN_COUNT, State};
+
+/// Where an import's [`Phase::Persist`] starts: reading the rows into DuckDB is most of it.
+const IMPORT_PERSIST_FRACTION: f64 = 0.6;
+
+/// A table just created in DuckDB by an import, before its commit.
+pub(super) struct Created {
+    pub(super) table_id: u32,
+    pub(super) schema: Vec<ColumnMeta>,
+    pub(super) row_count: u64,
+}
 
 impl<E: Engine, S: Store> Workspace<E, S> {
     /// Imports CSV bytes as a new table named `name` and persists them, as given, as the table's
     /// original. The bytes are decoded to UTF-8 first ([`crate::decode`]) and read with the
     /// options resolved as `workspace/csv.rs` describes; [`TableInfo::csv`](crate::model::TableInfo)
-    /// reports them and reload uses them again.
+    /// reports them and reload uses them again. Reports to `call`: capture (DuckDB reads the CSV
+    /// while its bytes are stored), persist (the manifest).
     ///
-    /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] (empty, binary, malformed CSV or
-    /// bytes invalid in the named encoding, with DuckDB's reason), [`Error::InvalidCommand`] for
-    /// bad options; nothing changes on failure.
+    /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] (empty, binary, malformed CSV,
+    /// wider than [`MAX_COLUMN_COUNT`](super::MAX_COLUMN_COUNT) columns, or bytes invalid in the
+    /// named encoding, with DuckDB's reason), [`Error::InvalidCommand`] for bad options,
+    /// [`Error::Cancelled`]; nothing changes on failure.
     pub async fn import_csv(
         &self,
         name: &str,
         bytes: Vec<u8>,
         options: &CsvOptions,
+        call: &Call,
     ) -> Result<u32> {
         csv_reader_options(options)?;
         let decoded = decode::decode(&bytes, options.encoding.as_deref())?;
         check_csv_text(&decoded.text)?;
+        check_header_width(&decoded.text, options)?;
         let options = CsvOptions {
             encoding: Some(decoded.encoding.clone()),
             ..options.clone()
         };
         let mut st = self.lock().await?;
+        call.report(Phase::Capture, 0.0, None)?;
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
         let table = sql::table_name(table_id);
@@ -82,22 +98,43 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             },
             options: effective,
         };
-        self.finish_import(&mut st, table_id, name, schema, row_count, Some(original))
+        let created = Created {
+            table_id,
+            schema,
+            row_count,
+        };
+        self.finish_import(&mut st, name, created, Some(original), call)
             .await?;
         Ok(table_id)
     }
 
-    /// Imports a Parquet file (decoded in Rust) as a new table.
+    /// Imports a Parquet file (decoded in Rust) as a new table. Reports to `call`: capture (the
+    /// rows into DuckDB), persist (the original chunk files, the manifest).
     ///
     /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] for bytes that are not Parquet or
-    /// an empty file; nothing changes on failure.
-    pub async fn import_parquet(&self, name: &str, bytes: Vec<u8>) -> Result<u32> {
+    /// an empty file, [`Error::Cancelled`]; nothing changes on failure.
+    pub async fn import_parquet(&self, name: &str, bytes: Vec<u8>, call: &Call) -> Result<u32> {
         if bytes.is_empty() {
             return Err(Error::InvalidInput("the file is empty".into()));
         }
         let batches = parquet_io::decode("import", bytes, None)
             .map_err(|e| Error::InvalidInput(format!("not a readable Parquet file: {e}")))?;
+        self.import_batches(name, batches, call).await
+    }
+
+    /// Imports record batches decoded in Rust (Parquet, JSON, XLSX) as a new table whose original
+    /// is chunk files written from it. Column names are the batches' field names.
+    ///
+    /// Errors: [`Error::TableExists`], [`Error::InvalidInput`] (no columns, more than
+    /// [`MAX_COLUMN_COUNT`]), [`Error::Cancelled`], store errors; nothing changes on failure.
+    pub(super) async fn import_batches(
+        &self,
+        name: &str,
+        batches: Vec<RecordBatch>,
+        call: &Call,
+    ) -> Result<u32> {
         let mut st = self.lock().await?;
+        call.report(Phase::Capture, 0.0, None)?;
         check_table_name(&st, name)?;
         let table_id = st.manifest.next_table_id;
         let staging = st.temp("import");
@@ -111,7 +148,12 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             .execute(&format!("DROP TABLE IF EXISTS {}", sql::ident(&staging)))
             .await?;
         let (schema, row_count) = created?;
-        self.finish_import(&mut st, table_id, name, schema, row_count, None)
+        let created = Created {
+            table_id,
+            schema,
+            row_count,
+        };
+        self.finish_import(&mut st, name, created, None, call)
             .await?;
         Ok(table_id)
     }
@@ -216,30 +258,45 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// Commits a freshly created `t<id>` in a new manifest, with `original_csv` as its original
     /// when given (already stored), else with original chunks written from the table. On failure
     /// drops the table and deletes what was written (the CSV original included): a
-    /// [`Workspace::new_table`] change.
+    /// [`Workspace::new_table`] change. Reports to `call` from [`Phase::Persist`] on.
+    ///
+    /// Errors: store errors, [`Error::Cancelled`] before the manifest is written.
     pub(super) async fn finish_import(
         &self,
         st: &mut State,
-        table_id: u32,
         name: &str,
-        schema: Vec<ColumnMeta>,
-        row_count: u64,
+        created: Created,
         original_csv: Option<CsvOriginal>,
+        call: &Call,
     ) -> Result<()> {
+        let Created {
+            table_id,
+            schema,
+            row_count,
+        } = created;
         let table = sql::table_name(table_id);
         let mut tx = self.new_table(
             table_id,
             original_csv.iter().map(|c| c.file.clone()).collect(),
         );
         let manifest = async {
+            if schema.len() > MAX_COLUMN_COUNT {
+                return Err(Error::InvalidInput(format!(
+                    "{} columns: a table has at most {MAX_COLUMN_COUNT}",
+                    schema.len()
+                )));
+            }
+            call.report(Phase::Persist, IMPORT_PERSIST_FRACTION, None)?;
             let original = if original_csv.is_some() {
                 Vec::new()
             } else {
                 let select = format!("SELECT {} FROM {table}", physical_columns(&schema));
+                let span = Span::new(Phase::Persist, IMPORT_PERSIST_FRACTION, 0.95);
                 self.write_chunks(
                     &select,
                     &format!("tables/{table_id}/original/part"),
                     &mut tx.written,
+                    (call, span),
                 )
                 .await?
             };
@@ -265,6 +322,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         .await;
         tx.commit(st, manifest).await?.finish(st, 0..0).await;
         st.loaded.insert(table_id);
+        call.notify(Phase::Persist, 1.0, None);
         Ok(())
     }
 }

@@ -1,8 +1,9 @@
 //! Lazy loading: a table's data enters DuckDB on first use, from its original (or latest
 //! snapshot) and the forward deltas up to its position (DESIGN.md, "Reload").
 
+use crate::call::{Call, Span};
 use crate::model::ColumnMeta;
-use crate::persist::manifest::{CsvOriginal, Delta, TableEntry};
+use crate::persist::manifest::{CsvOriginal, Delta, FileRef, TableEntry};
 use crate::{Engine, Error, Result, Store, Workspace};
 use crate::{decode, sql};
 
@@ -34,44 +35,18 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let result = async {
             if let (Some(csv), 0) = (&entry.original_csv, replay) {
                 self.load_csv_original(st, &entry, csv).await?;
-                for step in &entry.steps[..entry.position] {
-                    self.apply_delta(st, &table, step, Direction::Redo).await?;
-                }
-                return Ok(());
-            }
-            self.engine
-                .execute(&format!(
-                    "DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({})",
-                    column_definitions(schema)
-                ))
-                .await?;
-            let names = physical_columns(schema);
-            // One INSERT of all chunks into the empty table: in DuckDB-WASM, appending chunk by
-            // chunk to a filled table took 1.5 s per 250,000 x 30 chunk, one INSERT of four 1.2 s
-            // (and the later UPDATEs ran several times faster). The price: the chunks' scratch
-            // tables and the table coexist until the INSERT ends (peak ~2x the table).
-            let mut temps = Vec::new();
-            for file in files {
-                let temp = st.temp("load");
-                self.load_file(file, &temp, None).await?;
-                temps.push(temp);
-            }
-            if !temps.is_empty() {
-                let union = temps
-                    .iter()
-                    .map(|t| format!("SELECT {names} FROM {}", sql::ident(t)))
-                    .collect::<Vec<_>>()
-                    .join(" UNION ALL ");
-                let drops = temps
-                    .iter()
-                    .map(|t| format!("DROP TABLE {};", sql::ident(t)))
-                    .collect::<String>();
-                self.engine
-                    .execute(&format!("INSERT INTO {table} ({names}) {union}; {drops}"))
-                    .await?;
+            } else {
+                self.load_chunks(st, &table, schema, files).await?;
             }
             for step in &entry.steps[replay..entry.position] {
-                self.apply_delta(st, &table, step, Direction::Redo).await?;
+                self.apply_delta(
+                    st,
+                    &table,
+                    step,
+                    Direction::Redo,
+                    (&Call::none(), Span::NONE),
+                )
+                .await?;
             }
             Ok(())
         }
@@ -90,6 +65,49 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 Err(e)
             }
         }
+    }
+
+    /// Creates `table` with `schema` and fills it from the chunk `files` (an original or a
+    /// snapshot).
+    async fn load_chunks(
+        &self,
+        st: &mut State,
+        table: &str,
+        schema: &[ColumnMeta],
+        files: &[FileRef],
+    ) -> Result<()> {
+        self.engine
+            .execute(&format!(
+                "DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({})",
+                column_definitions(schema)
+            ))
+            .await?;
+        let names = physical_columns(schema);
+        // One INSERT of all chunks into the empty table: in DuckDB-WASM, appending chunk by
+        // chunk to a filled table took 1.5 s per 250,000 x 30 chunk, one INSERT of four 1.2 s
+        // (and the later UPDATEs ran several times faster). The price: the chunks' scratch
+        // tables and the table coexist until the INSERT ends (peak ~2x the table).
+        let mut temps = Vec::new();
+        for file in files {
+            let temp = st.temp("load");
+            self.load_file(file, &temp, None).await?;
+            temps.push(temp);
+        }
+        if !temps.is_empty() {
+            let union = temps
+                .iter()
+                .map(|t| format!("SELECT {names} FROM {}", sql::ident(t)))
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
+            let drops = temps
+                .iter()
+                .map(|t| format!("DROP TABLE {};", sql::ident(t)))
+                .collect::<String>();
+            self.engine
+                .execute(&format!("INSERT INTO {table} ({names}) {union}; {drops}"))
+                .await?;
+        }
+        Ok(())
     }
 
     /// Creates `t<id>` from its CSV original: the same `read_csv` as at import, checked against the

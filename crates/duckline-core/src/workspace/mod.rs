@@ -37,6 +37,7 @@ mod diff;
 pub mod export;
 mod figures;
 mod import;
+mod json;
 mod load;
 pub mod recipe;
 mod replay;
@@ -46,13 +47,20 @@ mod step;
 mod tables;
 mod timeline;
 mod tx;
+mod xlsx;
 
 pub use derived::{JoinKind, JoinOptions};
+pub use xlsx::XLSX_MAX_ROW_COUNT;
 
 /// Rows per page when the caller gives no `limit` (API.md).
 pub const DEFAULT_PAGE_ROW_COUNT: u64 = 500;
 /// Largest `limit` a page accepts (API.md).
 pub const MAX_PAGE_ROW_COUNT: u64 = 10_000;
+
+/// The most columns a table may have (imports and derived tables beyond it are `InvalidInput`).
+/// Every step records the schema before and after it in the manifest, which is rewritten at each
+/// commit: at 10,000 columns that is about 1 MB per step.
+pub const MAX_COLUMN_COUNT: usize = 4_096;
 
 /// Mutable state behind the workspace lock.
 struct State {

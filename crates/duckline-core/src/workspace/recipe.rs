@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::call::Call;
 use crate::command::{Command, Plan};
 use crate::model::{ColumnMeta, StepInfo};
 use crate::{Engine, Error, Result, Store, Workspace};
@@ -144,14 +145,19 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// Validates `recipe` (see the module docs), then applies its commands as steps, returning
     /// one [`StepInfo`] per command (a step-less command gives the step-less info).
     ///
+    /// Each step reports to its equal part of `call` (see [`Workspace::apply`]); cancelling is a
+    /// run-time failure of the step under way.
+    ///
     /// Errors: [`Error::InvalidInput`] for a bad recipe (nothing applied); [`Error::NotFound`]
-    /// (unknown table); a run-time failure of a step returns that step's error after moving the
-    /// table back to its starting position (the module docs say what stays redoable).
+    /// (unknown table); a run-time failure of a step ([`Error::Cancelled`] included) returns that
+    /// step's error after moving the table back to its starting position (the module docs say
+    /// what stays redoable).
     pub async fn apply_recipe(
         &self,
         table_id: u32,
         recipe: serde_json::Value,
         secrets: &[String],
+        call: &Call,
     ) -> Result<Vec<StepInfo>> {
         let (schema, start) = {
             let st = self.lock().await?;
@@ -159,15 +165,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             (entry.schema().to_vec(), entry.position)
         };
         let recipe = Recipe::validate(recipe, &schema, secrets)?;
-        let mut infos = Vec::with_capacity(recipe.steps.len());
+        let count = recipe.steps.len();
+        let mut infos = Vec::with_capacity(count);
         for (i, command) in recipe.steps.into_iter().enumerate() {
             let json = serde_json::to_value(&command)
                 .map_err(|e| Error::InvalidInput(format!("bad recipe: step {}: {e}", i + 1)))?;
-            match self.apply(table_id, json).await {
+            match self.apply(table_id, json, &call.part(i, count)).await {
                 Ok(info) => infos.push(info),
                 Err(e) => {
                     if !infos.is_empty() {
-                        self.goto(table_id, start).await?;
+                        self.goto(table_id, start, &Call::none()).await?;
                     }
                     return Err(e);
                 }

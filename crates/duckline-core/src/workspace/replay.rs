@@ -3,6 +3,7 @@
 //! delta kind sits in `step/` next to the capture that writes its files; this file dispatches and
 //! holds the joins they share.
 
+use crate::call::{Call, Span};
 use crate::persist::manifest::{Delta, FileRef, StepRecord};
 use crate::sql::{self, ROW_ID};
 use crate::{Engine, Result, Store, Workspace};
@@ -29,19 +30,26 @@ pub(super) struct Replay<'a, E: Engine, S: Store> {
     pub(super) undo: bool,
     /// The table holds no row id above this: files of chunks above it are not read.
     max_row_id: Option<i64>,
+    /// Each delta file read back reports in this span of the call.
+    call: &'a Call,
+    span: Span,
 }
 
 impl<E: Engine, S: Store> Workspace<E, S> {
     /// Applies one step's delta to `table` (the live table, or a diff's narrow copy) in
-    /// `direction`. Costs what the step changed, not what the table holds.
+    /// `direction`. Costs what the step changed, not what the table holds. Each delta file read
+    /// reports in `span` of `call`.
+    ///
+    /// Errors: engine and store errors, [`crate::Error::Cancelled`] when `call` was cancelled.
     pub(super) async fn apply_delta(
         &self,
         st: &mut State,
         table: &str,
         step: &StepRecord,
         direction: Direction,
+        progress: (&Call, Span),
     ) -> Result<()> {
-        self.apply_delta_within(st, table, step, direction, None)
+        self.apply_delta_within(st, table, step, direction, None, progress)
             .await
     }
 
@@ -54,6 +62,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         step: &StepRecord,
         direction: Direction,
         max_row_id: Option<i64>,
+        (call, span): (&Call, Span),
     ) -> Result<()> {
         let mut replay = Replay {
             ws: self,
@@ -62,6 +71,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             step,
             undo: direction == Direction::Undo,
             max_row_id,
+            call,
+            span,
         };
         match &step.delta {
             Delta::Cells {
@@ -86,6 +97,11 @@ impl<E: Engine, S: Store> Replay<'_, E, S> {
         self.ws.engine.execute(statement).await
     }
 
+    /// Reports that `done` of the `count` files being read back are applied.
+    fn read_back(&self, done: usize, count: usize) -> Result<()> {
+        self.span.report(self.call, done, count, "delta file")
+    }
+
     /// The files of chunks that may hold rows of the table.
     fn within(&self, files: &[FileRef]) -> Vec<FileRef> {
         files
@@ -105,10 +121,12 @@ impl<E: Engine, S: Store> Replay<'_, E, S> {
         let mut temps = Vec::new();
         let table = self.table;
         let loaded = async {
-            for file in &self.within(files) {
+            let files = self.within(files);
+            for (i, file) in files.iter().enumerate() {
                 let temp = self.st.temp("delta");
                 temps.push(temp.clone());
                 self.ws.load_file_within(file, &temp, None, self.max_row_id).await?;
+                self.read_back(i + 1, files.len())?;
             }
             if temps.is_empty() {
                 return Ok(());
@@ -131,7 +149,8 @@ impl<E: Engine, S: Store> Replay<'_, E, S> {
     /// Inserts the rows of the files (whole rows, as stored).
     pub(super) async fn insert(&mut self, files: &[FileRef]) -> Result<()> {
         let table = self.table;
-        for file in &self.within(files) {
+        let files = self.within(files);
+        for (i, file) in files.iter().enumerate() {
             let name = self.st.temp("delta");
             self.ws
                 .load_file_within(file, &name, None, self.max_row_id)
@@ -153,6 +172,7 @@ impl<E: Engine, S: Store> Replay<'_, E, S> {
                     t = sql::ident(&name)
                 ))
                 .await?;
+            self.read_back(i + 1, files.len())?;
         }
         Ok(())
     }
@@ -160,7 +180,8 @@ impl<E: Engine, S: Store> Replay<'_, E, S> {
     /// Deletes the rows whose ids the files list.
     pub(super) async fn delete(&mut self, files: &[FileRef]) -> Result<()> {
         let table = self.table;
-        for file in &self.within(files) {
+        let files = self.within(files);
+        for (i, file) in files.iter().enumerate() {
             let temp = sql::ident(&self.st.temp("delta"));
             self.ws
                 .load_file_within(
@@ -174,6 +195,7 @@ impl<E: Engine, S: Store> Replay<'_, E, S> {
                     "DELETE FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {temp}); DROP TABLE {temp}"
                 ))
                 .await?;
+            self.read_back(i + 1, files.len())?;
         }
         Ok(())
     }

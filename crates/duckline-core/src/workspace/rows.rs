@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::call::{Call, Span};
 use crate::model::{ColumnMeta, RowPage, RowsOptions};
 use crate::persist::manifest::{Delta, TableEntry};
 use crate::schema::find_column;
@@ -127,8 +128,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             }
             let max_row_id = i64::try_from(rows).unwrap_or(i64::MAX);
             for step in steps {
-                self.apply_delta_within(st, &scratch, step, Direction::Redo, Some(max_row_id))
-                    .await?;
+                let unobserved = (&Call::none(), Span::NONE);
+                self.apply_delta_within(
+                    st,
+                    &scratch,
+                    step,
+                    Direction::Redo,
+                    Some(max_row_id),
+                    unobserved,
+                )
+                .await?;
             }
             Ok::<_, Error>(true)
         }

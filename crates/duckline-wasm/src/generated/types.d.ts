@@ -669,6 +669,30 @@ column: string,
 length: number, };
 
 /**
+ * The phase of a long call (API.md `Progress.phase`), reported in this order, never going back
+ * (a recipe reports the phases of each of its steps in turn).
+ */
+export type Phase = "capture" | "execute" | "persist";
+
+/**
+ * API.md `Progress`: where a long call is.
+ */
+export type Progress = { 
+/**
+ * The current phase.
+ */
+phase: Phase, 
+/**
+ * Of the whole call, in `0.0..=1.0`; never smaller than the one reported before it. Within a
+ * phase it is an estimate: chunk files done out of the files the call knows of so far.
+ */
+fraction: number, 
+/**
+ * What is being done, for a status line (e.g. `"undo file 3 of 10"`).
+ */
+message?: string, };
+
+/**
  * API.md `Recipe`: `{ version: 1, steps: Command[] }`.
  */
 export type Recipe = { 

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use crate::call::{Call, Phase, Span};
 use crate::model::{ColumnMeta, DiffStatus};
 use crate::persist::manifest::{Delta, FileRef, StepRecord, TableEntry};
 use crate::sql::{self, ORDER_KEY, ROW_ID};
@@ -13,14 +14,20 @@ use super::super::replay::Direction;
 use super::super::sql_results::physical_columns;
 use super::DiffState;
 
+/// The share of a diff's progress that the before copy takes; the index of changed rows the rest.
+const COPY_FRACTION: f64 = 0.7;
+
 impl<E: Engine, S: Store> Workspace<E, S> {
     /// Builds the diff of the state at position `from` against the current state and returns its
-    /// id. `from` may be any position of the timeline, before or after the current one.
+    /// id. `from` may be any position of the timeline, before or after the current one. Reports
+    /// to `call`: capture (the before copy, each delta file read back), execute (the index of
+    /// changed rows); a cancelled diff drops what it built.
     ///
     /// Errors: [`Error::NotFound`] (table, or `from` beyond the timeline: an unknown step),
-    /// [`Error::Engine`].
-    pub async fn diff(&self, table_id: u32, from: usize) -> Result<u32> {
+    /// [`Error::Engine`], [`Error::Cancelled`].
+    pub async fn diff(&self, table_id: u32, from: usize, call: &Call) -> Result<u32> {
         let mut st = self.lock().await?;
+        call.report(Phase::Capture, 0.0, None)?;
         let entry = st.entry(table_id)?.clone();
         if from > entry.steps.len() {
             return Err(Error::NotFound(format!(
@@ -34,7 +41,11 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let before = st.temp("diff_before");
         let index = st.temp("diff_index");
         let built = async {
-            let (in_r, copied_ids) = self.copy_before(&mut st, &entry, from, &r, &before).await?;
+            call.check()?;
+            let (in_r, copied_ids) = self
+                .copy_before(&mut st, &entry, from, (&r, &before), call)
+                .await?;
+            call.report(Phase::Execute, COPY_FRACTION, None)?;
             let from_schema = entry.schema_at(from).to_vec();
             let current_schema = entry.schema().to_vec();
             let compared: Vec<(ColumnMeta, ColumnMeta)> = current_schema
@@ -101,6 +112,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         .await;
         match built {
             Ok(diff) => {
+                call.notify(Phase::Execute, 1.0, None);
                 st.next_diff_id += 1;
                 let id = st.next_diff_id;
                 st.diffs.insert(id, diff);
@@ -122,8 +134,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         st: &mut State,
         entry: &TableEntry,
         from: usize,
-        r: &str,
-        before: &str,
+        (r, before): (&str, &str),
+        call: &Call,
     ) -> Result<(String, Option<HashSet<u32>>)> {
         let table = sql::table_name(entry.id);
         let (lo, hi) = (from.min(entry.position), from.max(entry.position));
@@ -167,14 +179,16 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 cols = physical_columns(&copied)
             ))
             .await?;
-        if from < entry.position {
-            for step in steps.iter().rev() {
-                self.apply_delta(st, before, step, Direction::Undo).await?;
-            }
+        let span = Span::new(Phase::Capture, 0.0, COPY_FRACTION);
+        let (ordered, direction): (Vec<_>, _) = if from < entry.position {
+            (steps.iter().rev().collect(), Direction::Undo)
         } else {
-            for step in steps {
-                self.apply_delta(st, before, step, Direction::Redo).await?;
-            }
+            (steps.iter().collect(), Direction::Redo)
+        };
+        for (i, step) in ordered.iter().enumerate() {
+            let part = span.part(i, ordered.len());
+            self.apply_delta(st, before, step, direction, (call, part))
+                .await?;
         }
         Ok((in_r, copied_ids))
     }

@@ -104,6 +104,7 @@ impl<E: Engine, S: Store> StepCx<'_, E, S> {
                 ),
             )
             .await?;
+        self.executing()?;
         if full {
             self.execute(&format!(
                     "ALTER TABLE {table} ALTER COLUMN {physical} SET DATA TYPE {new_type} USING CAST(NULL AS {new_type})"

@@ -65,6 +65,7 @@ impl<E: Engine, S: Store> StepCx<'_, E, S> {
                 &format!("SELECT {ROW_ID}, new_value AS value FROM {changes}"),
             )
             .await?;
+        self.executing()?;
         self.execute(&format!(
                 "ALTER TABLE {table} ADD COLUMN {physical} {new_type}; \
                  UPDATE {table} SET {physical} = c.new_value FROM {changes} c WHERE {table}.{ROW_ID} = c.{ROW_ID}"
@@ -158,6 +159,7 @@ impl<E: Engine, S: Store> StepCx<'_, E, S> {
             outcome.next_column_id = column_id + 1;
             columns.push(AddedColumn { column_id, redo });
         }
+        self.executing()?;
         self.execute(&format!(
             "UPDATE {table} SET {} FROM {changes} c WHERE {table}.{ROW_ID} = c.{ROW_ID}",
             assignments.join(", ")
@@ -181,6 +183,7 @@ impl<E: Engine, S: Store> StepCx<'_, E, S> {
                 ),
             )
             .await?;
+        self.executing()?;
         self.execute(&format!("ALTER TABLE {table} DROP COLUMN {physical}"))
             .await?;
         outcome.rows_affected = entry.row_count();

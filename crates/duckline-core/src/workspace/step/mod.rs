@@ -6,6 +6,7 @@
 //! redo files) with its replay (what undo, redo and reload read back from them): `cells`,
 //! `columns`, `rows`, `snapshot`.
 
+use crate::call::{Call, Phase, Span};
 use crate::command::{Command, Plan};
 use crate::model::{ColumnMeta, StepInfo};
 use crate::persist::manifest::{Delta, FileRef, StepRecord, TableEntry};
@@ -46,7 +47,16 @@ struct StepCx<'a, E: Engine, S: Store> {
     dir: String,
     written: &'a mut Vec<FileRef>,
     temps: &'a mut Vec<String>,
+    call: &'a Call,
+    /// Where the next delta file write starts reporting in [`Phase::Capture`].
+    next_fraction: f64,
 }
+
+/// The fractions of a step's phases: capture (the delta and its files) up to this, execute (the
+/// table changed) up to [`PERSIST_FRACTION`], then the manifest.
+const EXECUTE_FRACTION: f64 = 0.8;
+/// Where a step's [`Phase::Persist`] starts.
+pub(super) const PERSIST_FRACTION: f64 = 0.9;
 
 impl<E: Engine, S: Store> StepCx<'_, E, S> {
     /// The outcome of a step that changes nothing yet: the table's schema, counts and ids as they
@@ -71,10 +81,24 @@ impl<E: Engine, S: Store> StepCx<'_, E, S> {
         name
     }
 
-    /// Writes `select` as the step's `kind` files (`undo`, `redo`, ...).
+    /// Writes `select` as the step's `kind` files (`undo`, `redo`, ...). Its progress takes half
+    /// of what is left of [`Phase::Capture`]: a capture writes one or two kinds of files, and
+    /// their chunk counts are known only when each starts.
     async fn write(&mut self, kind: &str, select: &str) -> Result<Vec<FileRef>> {
         let prefix = format!("{}/{kind}", self.dir);
-        self.ws.write_chunks(select, &prefix, self.written).await
+        let lo = self.next_fraction;
+        self.next_fraction = lo + (EXECUTE_FRACTION - lo) / 2.0;
+        let span = Span::new(Phase::Capture, lo, self.next_fraction);
+        self.ws
+            .write_chunks(select, &prefix, self.written, (self.call, span))
+            .await
+    }
+
+    /// Enters [`Phase::Execute`]: the capture is done and the table changes next.
+    ///
+    /// Errors: [`Error::Cancelled`].
+    fn executing(&self) -> Result<()> {
+        self.call.report(Phase::Execute, EXECUTE_FRACTION, None)
     }
 
     async fn count(&self, query: &str) -> Result<u64> {
@@ -90,13 +114,22 @@ impl<E: Engine, S: Store> Workspace<E, S> {
     /// Applies a command (JSON as in COMMANDS.md) as a new step; durable when it returns.
     /// Discards the redo branch (steps after the position) and its files.
     ///
+    /// Reports progress to `call` (capture, execute, persist) and stops with
+    /// [`Error::Cancelled`] when it is cancelled before the manifest is written.
+    ///
     /// Errors: [`Error::InvalidCommand`] (unknown op, bad parameter, uncastable value),
     /// [`Error::NotFound`] (unknown table, column or row id), [`Error::Engine`],
-    /// [`Error::StorageFull`]; after any error nothing changed.
-    pub async fn apply(&self, table_id: u32, command: serde_json::Value) -> Result<StepInfo> {
+    /// [`Error::StorageFull`], [`Error::Cancelled`]; after any error nothing changed.
+    pub async fn apply(
+        &self,
+        table_id: u32,
+        command: serde_json::Value,
+        call: &Call,
+    ) -> Result<StepInfo> {
         let started = self.engine.now_millis();
         let mut command = Command::from_json(command)?;
         let mut st = self.lock().await?;
+        call.report(Phase::Capture, 0.0, None)?;
         let entry = st.entry(table_id)?.clone();
         if command.needs_today() {
             command.fill_defaults(&self.today().await?);
@@ -104,8 +137,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         let plan = command.plan(entry.schema())?;
         command.forget_secrets();
         self.ensure_loaded(&mut st, table_id).await?;
+        call.check()?;
         let mut tx = self.begin(table_id).await?;
-        let outcome = match self.run_plan(&mut st, &entry, &plan, &mut tx).await {
+        let outcome = match self.run_plan(&mut st, &entry, &plan, &mut tx, call).await {
             Ok(o) if !o.stepless => o,
             other => {
                 tx.abort().await;
@@ -121,6 +155,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     warnings: o.warnings,
                 };
                 info.duration_ms = self.engine.now_millis() - started;
+                call.notify(Phase::Persist, 1.0, None);
                 return Ok(info);
             }
         };
@@ -150,20 +185,25 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         new_entry.next_step_id = entry.next_step_id + 1;
         new_entry.next_row_id = outcome.next_row_id;
         new_entry.next_column_id = outcome.next_column_id;
-        let manifest = self.manifest_with(
-            &st,
-            new_entry,
-            |e, manifest_bytes, elapsed| {
-                let step = e.steps.last_mut().expect("a step was just pushed");
-                step.info.bytes_written = files_bytes + manifest_bytes;
-                step.info.duration_ms = elapsed;
-            },
-            started,
-        );
+        let manifest = call
+            .report(Phase::Persist, PERSIST_FRACTION, None)
+            .and_then(|()| {
+                self.manifest_with(
+                    &st,
+                    new_entry,
+                    |e, manifest_bytes, elapsed| {
+                        let step = e.steps.last_mut().expect("a step was just pushed");
+                        step.info.bytes_written = files_bytes + manifest_bytes;
+                        step.info.duration_ms = elapsed;
+                    },
+                    started,
+                )
+            });
         tx.commit(&mut st, manifest)
             .await?
             .finish(&mut st, entry.position..entry.position + 1)
             .await;
+        call.notify(Phase::Persist, 1.0, None);
         Ok(st.entry(table_id)?.steps[entry.position].info.clone())
     }
 
@@ -187,6 +227,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         entry: &TableEntry,
         plan: &Plan,
         tx: &mut StepTx<'_, E, S>,
+        call: &Call,
     ) -> Result<Outcome> {
         let mut cx = StepCx {
             ws: self,
@@ -196,6 +237,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             dir: format!("tables/{}/steps/{}", entry.id, entry.next_step_id),
             written: &mut tx.written,
             temps: &mut tx.temps,
+            call,
+            next_fraction: 0.0,
         };
         match plan {
             Plan::Cells(plan) => cx.cells(plan).await,

@@ -58,6 +58,7 @@ impl<E: Engine, S: Store> StepCx<'_, E, S> {
         let redo = self
             .write("redo", &format!("SELECT {ROW_ID} FROM {changes}"))
             .await?;
+        self.executing()?;
         self.execute(&format!(
             "DELETE FROM {table} WHERE {ROW_ID} IN (SELECT {ROW_ID} FROM {changes})"
         ))
@@ -106,6 +107,7 @@ impl<E: Engine, S: Store> StepCx<'_, E, S> {
             .write("redo", &format!("SELECT * FROM {changes}"))
             .await?;
         let columns = physical_columns(schema);
+        self.executing()?;
         self.execute(&format!(
             "INSERT INTO {table} ({columns}) SELECT {columns} FROM {changes}"
         ))

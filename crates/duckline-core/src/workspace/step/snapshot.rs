@@ -108,6 +108,7 @@ impl<E: Engine, S: Store> StepCx<'_, E, S> {
         let redo = self
             .write("redo", &format!("SELECT * FROM {rebuilt}"))
             .await?;
+        self.executing()?;
         self.execute(&format!(
             "DROP TABLE {table}; ALTER TABLE {rebuilt} RENAME TO {table}"
         ))
