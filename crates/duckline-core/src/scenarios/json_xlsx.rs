@@ -168,7 +168,7 @@ fn cases() -> Vec<SourceCase> {
                     json!(1.5),
                     json!(true),
                     json!("2024-02-29"),
-                    json!("2024-03-01 12:30:00"),
+                    json!("2024-03-01T12:30:00"),
                     json!("7"),
                 ],
                 vec![

@@ -352,6 +352,7 @@ mod tests {
     #[test]
     fn formats_parse() {
         assert_eq!(ExportFormat::parse("csv").ok(), Some(ExportFormat::Csv));
-        assert!(ExportFormat::parse("xlsx").is_err());
+        assert_eq!(ExportFormat::parse("xlsx").ok(), Some(ExportFormat::Xlsx));
+        assert!(ExportFormat::parse("json").is_err());
     }
 }

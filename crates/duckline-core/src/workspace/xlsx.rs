@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
-    TimestampMillisecondBuilder,
+    TimestampMicrosecondBuilder,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
@@ -92,7 +92,8 @@ impl Kind {
             Kind::Float => DataType::Float64,
             Kind::Bool => DataType::Boolean,
             Kind::Date => DataType::Date32,
-            Kind::DateTime => DataType::Timestamp(TimeUnit::Millisecond, None),
+            // Microseconds: DuckDB's TIMESTAMP (milliseconds would be TIMESTAMP_MS).
+            Kind::DateTime => DataType::Timestamp(TimeUnit::Microsecond, None),
             Kind::Empty | Kind::Text => DataType::Utf8,
         }
     }
@@ -299,8 +300,8 @@ fn column<'a>(kind: Kind, cells: impl Iterator<Item = Option<&'a (Kind, Value)>>
             Value::DateTime(t) => t.date().num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
         ),
         Kind::DateTime => build!(
-            TimestampMillisecondBuilder::new(),
-            Value::DateTime(t) => t.and_utc().timestamp_millis()
+            TimestampMicrosecondBuilder::new(),
+            Value::DateTime(t) => t.and_utc().timestamp_micros()
         ),
         Kind::Empty | Kind::Text => {
             let mut b = StringBuilder::new();

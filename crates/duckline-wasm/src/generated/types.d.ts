@@ -465,7 +465,7 @@ export type ErrorCode = "NotFound" | "TableExists" | "InvalidCommand" | "Invalid
 /**
  * The file formats of `table.export`.
  */
-export type ExportFormat = "csv" | "parquet";
+export type ExportFormat = "csv" | "parquet" | "xlsx";
 
 /**
  * Options of `table.export(format, options)` (API.md); CSV only.
@@ -1057,6 +1057,15 @@ export type UppercaseParams = {
  * Column name.
  */
 column: string, };
+
+/**
+ * API.md `XlsxOptions`: which sheet `importXlsx` reads.
+ */
+export type XlsxOptions = { 
+/**
+ * The sheet's name as the workbook lists it (default: the first sheet).
+ */
+sheet?: string | null, };
 
 /**
  * `year_only`: dates (or parseable text, or a bare 4-digit year) to January 1 of their year.
