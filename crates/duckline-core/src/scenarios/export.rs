@@ -12,7 +12,7 @@ pub const EXPORT_CSV: &str = "id,name,note,day,amount\n\
 /// `export`: exact CSV bytes after steps (display names and order, quoting, NULL as empty, the
 /// empty string quoted, ISO dates), Parquet read back equal to the rows, in chunks.
 pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
-    use crate::export::{ExportFormat, ExportOptions};
+    use crate::export::ExportFormat;
     let ws = open(h).await.with_chunk_row_count(2);
     let t = import_fixture::<H>(&ws, "export", EXPORT_CSV).await;
     for command in [
@@ -23,13 +23,7 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
     ] {
         ws.apply(t, command, &Call::none()).await.expect("step");
     }
-    let csv = ws
-        .export(
-            t,
-            ExportFormat::Csv,
-            &ExportOptions::default(),
-            &Call::none(),
-        )
+    let csv = plain::<H>(&ws, t, ExportFormat::Csv)
         .await
         .expect("export csv");
     assert_eq!(
@@ -41,13 +35,7 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
          3,\"\",plain,,3.0\n"
     );
     let s = snapshot(&ws, t, 100).await;
-    let parquet = ws
-        .export(
-            t,
-            ExportFormat::Parquet,
-            &ExportOptions::default(),
-            &Call::none(),
-        )
+    let parquet = plain::<H>(&ws, t, ExportFormat::Parquet)
         .await
         .expect("export parquet");
     let row_groups =
@@ -76,39 +64,34 @@ pub async fn export_csv_and_parquet<H: Harness>(h: &H) {
     .await
     .expect("delete all");
     assert_eq!(
-        ws.export(
-            t,
-            ExportFormat::Csv,
-            &ExportOptions::default(),
-            &Call::none()
-        )
-        .await
-        .unwrap(),
+        plain::<H>(&ws, t, ExportFormat::Csv).await.unwrap(),
         b"id,name,comment,day,amount\n"
     );
-    let empty = ws
-        .export(
-            t,
-            ExportFormat::Parquet,
-            &ExportOptions::default(),
-            &Call::none(),
-        )
-        .await
-        .unwrap();
+    let empty = plain::<H>(&ws, t, ExportFormat::Parquet).await.unwrap();
     let batches =
         crate::persist::parquet::decode("empty.parquet", empty, None).expect("decode empty");
     assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
     assert_eq!(batches[0].num_columns(), 5);
     assert_eq!(
-        ws.export(
-            99,
-            ExportFormat::Csv,
-            &ExportOptions::default(),
-            &Call::none()
-        )
-        .await
-        .unwrap_err()
-        .code(),
+        plain::<H>(&ws, 99, ExportFormat::Csv)
+            .await
+            .unwrap_err()
+            .code(),
         ErrorCode::NotFound
     );
+}
+
+/// `export` with no options and no observer.
+async fn plain<H: Harness>(
+    ws: &Ws<H>,
+    t: u32,
+    format: crate::export::ExportFormat,
+) -> crate::Result<Vec<u8>> {
+    ws.export(
+        t,
+        format,
+        &crate::export::ExportOptions::default(),
+        &Call::none(),
+    )
+    .await
 }

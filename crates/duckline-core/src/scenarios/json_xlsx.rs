@@ -232,69 +232,7 @@ pub async fn json_and_xlsx_imports<H: Harness>(h: &H) {
             xlsx_round_trip::<H>(&ws, t, what).await;
             expected.push((s, after));
         }
-        let tables = ws.tables().await.expect("tables").len();
-        let workbook = workbook();
-        for (what, result) in [
-            (
-                "missing sheet",
-                ws.import_xlsx(
-                    "x",
-                    workbook.clone(),
-                    &XlsxOptions {
-                        sheet: Some("Nope".into()),
-                    },
-                    &Call::none(),
-                )
-                .await,
-            ),
-            (
-                "empty sheet",
-                ws.import_xlsx(
-                    "x",
-                    workbook,
-                    &XlsxOptions {
-                        sheet: Some("Empty".into()),
-                    },
-                    &Call::none(),
-                )
-                .await,
-            ),
-            (
-                "CSV as XLSX",
-                ws.import_xlsx(
-                    "x",
-                    b"a,b\n1,2\n".to_vec(),
-                    &XlsxOptions::default(),
-                    &Call::none(),
-                )
-                .await,
-            ),
-            (
-                "JSON of numbers",
-                ws.import_json("x", b"[1, 2]".to_vec(), &Call::none()).await,
-            ),
-            (
-                "torn NDJSON",
-                ws.import_json("x", b"{\"a\": 1}\n{\"a\":".to_vec(), &Call::none())
-                    .await,
-            ),
-        ] {
-            let err = result.expect_err(what);
-            let code = if what == "missing sheet" {
-                ErrorCode::InvalidCommand
-            } else {
-                ErrorCode::InvalidInput
-            };
-            assert_eq!(err.code(), code, "{what}: {err}");
-            if what == "missing sheet" {
-                assert!(err.to_string().contains("\"Data\""), "{what}: {err}");
-            }
-        }
-        assert_eq!(
-            ws.tables().await.expect("tables").len(),
-            tables,
-            "a failed import creates nothing"
-        );
+        bad_files_create_nothing::<H>(&ws).await;
         ws.close().await.expect("close");
     }
     let ws = open(h).await;
@@ -310,6 +248,74 @@ pub async fn json_and_xlsx_imports<H: Harness>(h: &H) {
         );
     }
     ws.close().await.expect("close");
+}
+
+/// Bad files and a missing sheet are typed errors (`InvalidInput`; `InvalidCommand` naming the
+/// sheets) and create nothing.
+async fn bad_files_create_nothing<H: Harness>(ws: &Ws<H>) {
+    let tables = ws.tables().await.expect("tables").len();
+    let workbook = workbook();
+    for (what, result) in [
+        (
+            "missing sheet",
+            ws.import_xlsx(
+                "x",
+                workbook.clone(),
+                &XlsxOptions {
+                    sheet: Some("Nope".into()),
+                },
+                &Call::none(),
+            )
+            .await,
+        ),
+        (
+            "empty sheet",
+            ws.import_xlsx(
+                "x",
+                workbook,
+                &XlsxOptions {
+                    sheet: Some("Empty".into()),
+                },
+                &Call::none(),
+            )
+            .await,
+        ),
+        (
+            "CSV as XLSX",
+            ws.import_xlsx(
+                "x",
+                b"a,b\n1,2\n".to_vec(),
+                &XlsxOptions::default(),
+                &Call::none(),
+            )
+            .await,
+        ),
+        (
+            "JSON of numbers",
+            ws.import_json("x", b"[1, 2]".to_vec(), &Call::none()).await,
+        ),
+        (
+            "torn NDJSON",
+            ws.import_json("x", b"{\"a\": 1}\n{\"a\":".to_vec(), &Call::none())
+                .await,
+        ),
+    ] {
+        let err = result.expect_err(what);
+        let code = if what == "missing sheet" {
+            ErrorCode::InvalidCommand
+        } else {
+            ErrorCode::InvalidInput
+        };
+        assert_eq!(err.code(), code, "{what}: {err}");
+        if what == "missing sheet" {
+            assert!(err.to_string().contains("\"Data\""), "{what}: {err}");
+        }
+    }
+    assert_eq!(
+        ws.tables().await.expect("tables").len(),
+        tables,
+        "a failed import creates nothing"
+    );
 }
 
 /// Exports `t` as XLSX, imports the workbook back and checks the values are those of `t` (types

@@ -20,6 +20,7 @@ use ts_rs::TS;
 
 use crate::call::{Call, Phase, Span};
 use crate::model::ColumnMeta;
+use crate::persist::manifest::TableEntry;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::workspace::xlsx::SheetWriter;
 use crate::{Engine, Error, Result, Store, Workspace, values};
@@ -114,7 +115,8 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         options: &ExportOptions,
         call: &Call,
     ) -> Result<Vec<u8>> {
-        let delimiter = options.delimiter(format)?;
+        // Bad options are rejected before anything is loaded.
+        options.delimiter(format)?;
         let mut st = self.lock().await?;
         call.report(Phase::Capture, 0.0, None)?;
         let entry = st.entry(table_id)?.clone();
@@ -129,26 +131,7 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             let _ = write!(select, ", {}", sql::ident(&sql::column_name(c.id)));
         }
         let _ = write!(select, " FROM {}", sql::table_name(table_id));
-        let mut sink = match format {
-            ExportFormat::Csv => {
-                let mut out = Vec::new();
-                if options.bom == Some(true) {
-                    out.extend_from_slice(b"\xef\xbb\xbf");
-                }
-                write_csv_record(
-                    &mut out,
-                    delimiter,
-                    schema.iter().map(|c| Some(c.name.as_str())),
-                );
-                Sink::Csv(out, delimiter)
-            }
-            ExportFormat::Parquet => Sink::Parquet(Box::new(None)),
-            ExportFormat::Xlsx => Sink::Xlsx(Box::new(SheetWriter::new(
-                &entry.name,
-                &schema.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
-                entry.row_count(),
-            )?)),
-        };
+        let mut sink = Sink::new(format, options, &entry, &schema)?;
         let mut after: Option<(f64, i64)> = None;
         loop {
             let filter = after
@@ -173,29 +156,9 @@ impl<E: Engine, S: Store> Workspace<E, S> {
             }
             for batch in &batches {
                 let visible = batch.project(&(2..batch.num_columns()).collect::<Vec<_>>())?;
-                match &mut sink {
-                    Sink::Csv(out, d) => write_csv_batch(out, *d, &visible)?,
-                    Sink::Xlsx(sheet) => sheet.write(&visible)?,
-                    Sink::Parquet(writer) => {
-                        // A zero-row batch still carries the Arrow types: it makes the writer.
-                        let renamed = renamed(&visible, &schema)?;
-                        if writer.is_none() {
-                            **writer = Some(parquet_writer(renamed.schema(), chunk)?);
-                        }
-                        if let Some(w) = (**writer).as_mut()
-                            && renamed.num_rows() > 0
-                        {
-                            w.write(&renamed)?;
-                        }
-                    }
-                }
+                sink.write(&visible, &schema, chunk)?;
             }
-            if let Sink::Parquet(writer) = &mut sink
-                && let Some(w) = (**writer).as_mut()
-            {
-                // One row group per chunk.
-                w.flush()?;
-            }
+            sink.end_chunk()?;
             done_row_count += rows;
             span.report(
                 call,
@@ -207,14 +170,84 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 break;
             }
         }
-        match sink {
+        sink.finish(&schema, chunk)
+    }
+}
+
+impl Sink {
+    /// The sink of `format` with its header (CSV, XLSX) written.
+    ///
+    /// Errors: [`Error::InvalidCommand`] (a CSV delimiter, a table too tall for XLSX).
+    fn new(
+        format: ExportFormat,
+        options: &ExportOptions,
+        entry: &TableEntry,
+        schema: &[ColumnMeta],
+    ) -> Result<Self> {
+        let delimiter = options.delimiter(format)?;
+        Ok(match format {
+            ExportFormat::Csv => {
+                let mut out = Vec::new();
+                if options.bom == Some(true) {
+                    out.extend_from_slice(b"\xef\xbb\xbf");
+                }
+                write_csv_record(
+                    &mut out,
+                    delimiter,
+                    schema.iter().map(|c| Some(c.name.as_str())),
+                );
+                Sink::Csv(out, delimiter)
+            }
+            ExportFormat::Parquet => Sink::Parquet(Box::new(None)),
+            ExportFormat::Xlsx => Sink::Xlsx(Box::new(SheetWriter::new(
+                &entry.name,
+                &schema.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+                entry.row_count(),
+            )?)),
+        })
+    }
+
+    /// Appends one batch of visible columns (physical names; `schema` gives the display names).
+    fn write(&mut self, visible: &RecordBatch, schema: &[ColumnMeta], chunk: u64) -> Result<()> {
+        match self {
+            Sink::Csv(out, d) => write_csv_batch(out, *d, visible)?,
+            Sink::Xlsx(sheet) => sheet.write(visible)?,
+            Sink::Parquet(writer) => {
+                // A zero-row batch still carries the Arrow types: it makes the writer.
+                let renamed = renamed(visible, schema)?;
+                if writer.is_none() {
+                    **writer = Some(parquet_writer(renamed.schema(), chunk)?);
+                }
+                if let Some(w) = (**writer).as_mut()
+                    && renamed.num_rows() > 0
+                {
+                    w.write(&renamed)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends one chunk: one Parquet row group per chunk.
+    fn end_chunk(&mut self) -> Result<()> {
+        if let Sink::Parquet(writer) = self
+            && let Some(w) = (**writer).as_mut()
+        {
+            w.flush()?;
+        }
+        Ok(())
+    }
+
+    /// The file's bytes.
+    fn finish(self, schema: &[ColumnMeta], chunk: u64) -> Result<Vec<u8>> {
+        match self {
             Sink::Csv(out, _) => Ok(out),
             Sink::Xlsx(sheet) => sheet.finish(),
             Sink::Parquet(writer) => {
                 let writer = match *writer {
                     Some(w) => w,
                     // The engine returned no batch at all: the columns are written as strings.
-                    None => parquet_writer(empty_schema(&schema), chunk)?,
+                    None => parquet_writer(empty_schema(schema), chunk)?,
                 };
                 Ok(writer.into_inner()?)
             }
