@@ -229,7 +229,6 @@ pub struct CsvOptions {
     /// [`crate::decode`]).
     pub encoding: Option<String>,
     /// Lines above the header (or the first row) to skip, e.g. title lines (default 0).
-    #[ts(type = "number")]
     pub skip_rows: Option<u64>,
     /// The decimal mark of numbers (default: `","` when the delimiter is `;` and every value of
     /// some text column reads as a number with a decimal comma, e.g. `1,5` or `-12,25`;
@@ -284,7 +283,6 @@ pub struct CsvDialect {
     /// `"windows-1252"`.
     pub encoding: String,
     /// Lines skipped above the header.
-    #[ts(type = "number")]
     pub skip_rows: u64,
     /// The decimal mark of numbers.
     pub decimal_separator: DecimalSeparator,

@@ -256,7 +256,7 @@ encoding?: string | null,
 /**
  * Lines above the header (or the first row) to skip, e.g. title lines (default 0).
  */
-skipRows: number, 
+skipRows?: number | null, 
 /**
  * The decimal mark of numbers (default: `","` when the delimiter is `;` and every value of
  * some text column reads as a number with a decimal comma, e.g. `1,5` or `-12,25`;
