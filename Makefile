@@ -12,7 +12,7 @@ export DUCKLINE_SAMPLE_DIR := $(DUCKLINE_DATA_DIR)
 WASM_CRATE := crates/duckline-wasm
 BROWSER_TEST_ENV := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=1200
 
-.PHONY: demo test setup assets vendor-data pkg pkg-bench www lint test-native test-types test-browser test-e2e crash-soak bench bench-ops bench-clusters clean
+.PHONY: demo test setup assets vendor-data pkg pkg-bench www lint test-native test-types test-browser test-e2e crash-soak bench bench-ops bench-encodings bench-clusters clean
 
 ## Builds everything and serves the demo (prints its URL).
 demo: setup pkg www
@@ -107,6 +107,11 @@ bench: setup pkg-bench
 ## $(RUNS) runs; prints a table and writes bench-results/ops-flights.json. Not part of `make test`.
 bench-ops: setup pkg-bench
 	node bench/ops.mjs --runs $(RUNS) --pkg pkg-bench
+
+## importCsv of flights.csv as UTF-8, windows-1252 and UTF-16LE in headless Chromium: the transcoding
+## overhead (issue 11), median of $(RUNS), as a ratio to UTF-8. Not part of `make test`.
+bench-encodings: setup pkg
+	node bench/encodings.mjs --runs $(RUNS)
 
 ## Every clustering method over a seeded 1M-row column with 50,000 and 300,000 distinct values,
 ## native, median of 3 (issue 12; the figures behind ClusterMethod::max_distinct_values). Not part

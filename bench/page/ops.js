@@ -39,6 +39,45 @@ export const bench = {
     const info = await S.t.info();
     return { ms, rows: info.rowCount, columns: info.columns };
   },
+  /**
+   * The transcoding overhead of importCsv (issue 11): the CSV at `url` (ASCII, so the same text in
+   * every encoding) imported as UTF-8, as windows-1252 (named: decoded by encoding_rs rather than
+   * validated) and as UTF-16LE with a byte order mark (twice the bytes), `runs` times each,
+   * interleaved; each table dropped after. Returns the wall ms per encoding and run.
+   */
+  async importEncodings(name, url, nullStrings, runs) {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`GET ${url}: ${r.status}`);
+    const utf8 = new Uint8Array(await r.arrayBuffer());
+    const utf16 = new Uint8Array(2 + 2 * utf8.length);
+    utf16[0] = 0xff;
+    utf16[1] = 0xfe;
+    for (let i = 0; i < utf8.length; i++) {
+      if (utf8[i] > 0x7f) throw new Error(`${url} is not ASCII (byte ${i})`);
+      utf16[2 + 2 * i] = utf8[i];
+    }
+    S.ws ??= await Workspace.open({ name, duckdbBundles: BUNDLES });
+    const cases = [
+      ['utf-8', utf8, {}],
+      ['windows-1252', utf8, { encoding: 'windows-1252' }],
+      ['utf-16le', utf16, {}],
+    ];
+    const out = Object.fromEntries(cases.map(([e]) => [e, { bytes: 0, rows: 0, ms: [] }]));
+    for (let run = 0; run < runs; run++) {
+      for (const [encoding, bytes, options] of cases) {
+        let t;
+        const ms = await wallMs(async () => {
+          t = await S.ws.importCsv(`enc_${run}_${encoding.replace(/-/g, '_')}`, bytes, { nullStrings, ...options });
+        });
+        const info = await t.info();
+        if (info.csv?.encoding !== encoding) throw new Error(`${encoding}: read as ${info.csv?.encoding}`);
+        Object.assign(out[encoding], { bytes: bytes.length, rows: info.rowCount });
+        out[encoding].ms.push(ms);
+        await S.ws.dropTable(t.name);
+      }
+    }
+    return out;
+  },
   /** `count` row ids spread evenly over the table in display order. */
   async spreadRowIds(count) {
     const { rowCount } = await S.t.info();
