@@ -54,7 +54,8 @@ WASM_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt --enable-call-ind
 define build_pkg
 	cargo build -p duckline-wasm --lib --release --target wasm32-unknown-unknown $(2)
 	rm -rf $(1) && mkdir -p $(1)
-	wasm-bindgen --target web --out-dir $(1) --out-name duckline target/wasm32-unknown-unknown/release/duckline_wasm.wasm
+	wasm-bindgen --target web --out-dir $(1) --out-name duckline_wasm target/wasm32-unknown-unknown/release/duckline_wasm.wasm
+	cp $(WASM_CRATE)/js/package/duckline.js $(WASM_CRATE)/js/package/duckline.worker.js $(WASM_CRATE)/js/package/duckline.d.ts $(1)/
 	bash scripts/wasm-opt.sh $(1) $(WASM_OPT_LEVEL) $(WASM_FEATURES)
 	mkdir -p $(1)/duckdb
 	bash scripts/build-js-assets.sh $(1)/duckdb

@@ -17,7 +17,7 @@ export const REPO_ROOT = path.resolve(BENCH_DIR, '..');
 
 /** Throws unless `pkgDir` holds a built package with DuckDB-WASM's eh bundle (`make pkg`). */
 export async function assertPkg(pkgDir) {
-  for (const f of ['duckline.js', 'duckline_bg.wasm', 'duckdb/duckdb-eh.wasm', 'duckdb/duckdb-browser-eh.worker.js']) {
+  for (const f of ['duckline.js', 'duckline.worker.js', 'duckline_wasm_bg.wasm', 'duckdb/duckdb-eh.wasm', 'duckdb/duckdb-browser-eh.worker.js']) {
     await access(path.join(pkgDir, f)).catch(() => {
       throw new Error(`${pkgDir}/${f} is missing: build the package first (make pkg)`);
     });

@@ -3,7 +3,9 @@
 // reference system's strategy, in the same headless Chromium run. Reports, never fails on a miss.
 //
 //   node bench/run.mjs [--rows 1000000] [--runs 3] [--seed 42] [--out bench-results]
-//                      [--pkg pkg]
+//                      [--pkg pkg] [--parts ours,baseline,growth] [--inline]
+//   --inline: our workspaces on the page's main thread (`worker: false`), as before the package's
+//   worker, for the before/after of the main-thread figures.
 //   (`make bench`, `make bench ROWS=100000 RUNS=1`)
 //
 // Needs pkg/ built in release (`make pkg`), Debian's /usr/bin/chromium and playwright-core (never a
@@ -35,7 +37,7 @@ import { BENCH_DIR, REPO_ROOT, assertPkg, call, launchFresh, machineFacts, media
 // Arguments
 
 function parseArgs(argv) {
-  const opts = { rows: 1_000_000, runs: 3, seed: DEFAULT_SEED, out: 'bench-results', pkg: 'pkg' };
+  const opts = { rows: 1_000_000, runs: 3, seed: DEFAULT_SEED, out: 'bench-results', pkg: 'pkg', parts: ['ours', 'baseline', 'growth'], inline: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -48,10 +50,15 @@ function parseArgs(argv) {
     else if (a === '--seed') opts.seed = Number(value());
     else if (a === '--out') opts.out = value();
     else if (a === '--pkg') opts.pkg = value();
+    else if (a === '--parts') opts.parts = value().split(',');
+    else if (a === '--inline') opts.inline = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/run.mjs [--rows N] [--runs N] [--seed N] [--out DIR] [--pkg DIR]');
+      console.log('usage: node bench/run.mjs [--rows N] [--runs N] [--seed N] [--out DIR] [--pkg DIR] [--parts ours,baseline,growth] [--inline]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
+  }
+  for (const p of opts.parts) {
+    if (!['ours', 'baseline', 'growth'].includes(p)) throw new Error(`--parts: unknown part ${p} (ours, baseline, growth)`);
   }
   for (const k of ['rows', 'runs', 'seed']) {
     if (!Number.isInteger(opts[k]) || opts[k] < (k === 'seed' ? 0 : 1)) throw new Error(`--${k} must be a positive integer`);
@@ -215,9 +222,12 @@ async function runBaseline(context, origin, csvUrl, log) {
   return out;
 }
 
+/** The page of our runs: `?inline` runs the workspace on the page's thread (`--inline`). */
+let oursPage = '/index.html';
+
 async function runOurs(context, origin, csvUrl, seed, log) {
   const out = { steps: {}, errors: [] };
-  let page = await openPage(context, origin, log);
+  let page = await openPage(context, origin, log, oursPage);
   try {
     await call(page, 'fetchCsv', csvUrl);
     out.open = await call(page, 'wsOpen', 'bench-main');
@@ -230,6 +240,8 @@ async function runOurs(context, origin, csvUrl, seed, log) {
       out.steps[s.name] = {
         ms: r.ms,
         progressGapMs: r.progressGapMs,
+        frameGapMs: r.frameGapMs,
+        longTaskMs: r.longTaskMs,
         durationMs: r.step.durationMs,
         bytes: r.step.bytesWritten,
         rowsAffected: r.step.rowsAffected,
@@ -244,6 +256,8 @@ async function runOurs(context, origin, csvUrl, seed, log) {
       out.steps[key] = {
         ms: r.ms,
         progressGapMs: r.progressGapMs,
+        frameGapMs: r.frameGapMs,
+        longTaskMs: r.longTaskMs,
         step: r.step ? r.step.label : null,
         bytes: null, // undo/redo write a manifest only; StepInfo.bytesWritten is the step's own figure
         mem: await call(page, 'wsMemory'),
@@ -277,8 +291,18 @@ async function runOurs(context, origin, csvUrl, seed, log) {
       jumpMs: jumps.map((p) => p.ms),
       jumpIndexes: jumps.map((p) => p.index),
       heap: await duckdbHeap(page),
+      build: { ms: build.ms, frameGapMs: build.frameGapMs, longTaskMs: build.longTaskMs },
+      first: { ms: first.ms, frameGapMs: first.frameGapMs, longTaskMs: first.longTaskMs },
+      next,
+      jumps,
     };
     out.diff.close = await call(page, 'wsDiffClose');
+    out.exports = {};
+    for (const format of ['csv', 'parquet']) {
+      const r = await call(page, 'wsExport', format);
+      out.exports[format] = r;
+      log(`  ours: export ${format} ${fmtMs(r.ms)} ${fmtBytes(r.bytes)}, longest progress gap ${fmtMs(r.progressGapMs)}`);
+    }
     log(
       `  ours: diff build ${fmtMs(build.ms)} (${changed} changed rows), first ${fmtMs(first.ms)}, ` +
         `next median ${fmtMs(median(out.diff.nextMs))}, jump median ${fmtMs(median(out.diff.jumpMs))}`,
@@ -291,7 +315,7 @@ async function runOurs(context, origin, csvUrl, seed, log) {
   }
   await page.close();
   if (out.errors.length === 0) {
-    page = await openPage(context, origin, log);
+    page = await openPage(context, origin, log, oursPage);
     try {
       out.reopen = await call(page, 'wsReopen', 'bench-main', PAGE);
       out.reopen.mem = await call(page, 'wsMemory');
@@ -309,7 +333,7 @@ async function runOurs(context, origin, csvUrl, seed, log) {
 
 async function runGrowth(context, origin, csvUrl, log) {
   const out = { mems: [], ms: [], bytes: [], heaps: [], errors: [] };
-  let page = await openPage(context, origin, log);
+  let page = await openPage(context, origin, log, oursPage);
   try {
     await call(page, 'fetchCsv', csvUrl);
     await call(page, 'wsOpen', 'bench-growth');
@@ -333,7 +357,7 @@ async function runGrowth(context, origin, csvUrl, log) {
   }
   await page.close();
   if (out.errors.length === 0) {
-    page = await openPage(context, origin, log);
+    page = await openPage(context, origin, log, oursPage);
     try {
       out.reopen = await call(page, 'wsReopen', 'bench-growth', PAGE);
       out.reopen.mem = await call(page, 'wsMemory');
@@ -358,10 +382,11 @@ async function oneRun(index, opts, origin, csvUrl, log) {
     run.userAgent = await probe.evaluate(() => navigator.userAgent);
     await probe.close();
     const baselineFirst = index % 2 === 1;
-    if (baselineFirst) run.baseline = await runBaseline(context, origin, csvUrl, log);
-    run.ours = await runOurs(context, origin, csvUrl, opts.seed, log);
-    if (!baselineFirst) run.baseline = await runBaseline(context, origin, csvUrl, log);
-    run.growth = await runGrowth(context, origin, csvUrl, log);
+    const has = (part) => opts.parts.includes(part);
+    if (baselineFirst && has('baseline')) run.baseline = await runBaseline(context, origin, csvUrl, log);
+    if (has('ours')) run.ours = await runOurs(context, origin, csvUrl, opts.seed, log);
+    if (!baselineFirst && has('baseline')) run.baseline = await runBaseline(context, origin, csvUrl, log);
+    if (has('growth')) run.growth = await runGrowth(context, origin, csvUrl, log);
     run.order = baselineFirst ? 'baseline, ours, growth' : 'ours, baseline, growth';
   } finally {
     await close();
@@ -393,6 +418,26 @@ const STEP_ROWS = [
   ['redo', 'redo (pad_zeros)'],
 ];
 
+/**
+ * Every call of ours with main-thread figures (bench/page/bench.js watchMainThread): `[key, result]`
+ * with `ms`, `frameGapMs` (longest gap between animation frames), `longTaskMs` (sum of long tasks).
+ * Diff pages: the slowest next page and jump by frame gap.
+ */
+function threadCalls(o) {
+  const worst = (xs) => (xs ?? []).reduce((a, x) => (a === null || (x.frameGapMs ?? 0) > (a.frameGapMs ?? 0) ? x : a), null);
+  return [
+    ['import', o.import],
+    ...STEP_ROWS.slice(1).map(([key]) => [key, o.steps?.[key]]),
+    ['diff build', o.diff?.build],
+    ['diff first page', o.diff?.first],
+    [`diff next page (worst of ${NEXT_PAGES})`, worst(o.diff?.next)],
+    [`diff jump (worst of ${JUMPS})`, worst(o.diff?.jumps)],
+    ['export csv', o.exports?.csv],
+    ['export parquet', o.exports?.parquet],
+    ['reopen: open + first page + last page', o.reopen],
+  ];
+}
+
 /** The flat figures of one run (null where a phase failed). */
 function figures(run) {
   const f = {};
@@ -410,6 +455,13 @@ function figures(run) {
   }
   // The longest gap between progress reports (start and end included) of any call of ours.
   f['progress.maxGapMs'] = maxOf([o.import?.progressGapMs, ...Object.values(o.steps ?? {}).map((s) => s.progressGapMs), o.diff?.progressGapMs]);
+  for (const [key, r] of threadCalls(o)) {
+    f[`thread.${key}.ms`] = num(r?.ms);
+    f[`thread.${key}.frameGapMs`] = num(r?.frameGapMs);
+    f[`thread.${key}.longTaskMs`] = num(r?.longTaskMs);
+  }
+  f['thread.maxFrameGapMs'] = maxOf(threadCalls(o).map(([, r]) => r?.frameGapMs));
+  f['progress.maxGapMs'] = maxOf([f['progress.maxGapMs'], o.exports?.csv?.progressGapMs, o.exports?.parquet?.progressGapMs]);
   f['bare.ms'] = num(b.bare?.ms);
   f['import.ratio.bare'] = ratio(f['import.ours.ms'], f['bare.ms']);
   const oursMems = [o.import?.mem, ...Object.values(o.steps ?? {}).map((s) => s.mem), o.diff?.memAfter];
@@ -489,6 +541,7 @@ function targetRows(m, rows) {
   const changed = m['diff.changedRows'];
   const diffNote = `${num(changed) === null ? '?' : Math.round(changed).toLocaleString('en-US')} changed rows, pages of ${PAGE}`;
   row('progress: longest gap between reports, any call', fmtMs(m['progress.maxGapMs']), '-', '-', '<= 250 ms', metStr(le(m['progress.maxGapMs'], 250)), 'import, steps, undo/redo, diff build');
+  row('main thread: longest frame gap, any call', fmtMs(m['thread.maxFrameGapMs']), '-', '-', '<= 50 ms', metStr(le(m['thread.maxFrameGapMs'], 50)), 'requestAnimationFrame loop in the page; per call in "Main thread"');
   row('diff: index build', fmtMs(m['diff.buildMs']), '-', '-', '<= 1500 ms', metStr(le(m['diff.buildMs'], 1500)), diffNote);
   row('diff: first page', fmtMs(m['diff.firstMs']), '-', '-', '<= 100 ms', metStr(le(m['diff.firstMs'], 100)));
   row(`diff: next page (median of ${NEXT_PAGES})`, fmtMs(m['diff.nextMedianMs']), '-', '-', '<= 30 ms', metStr(le(m['diff.nextMedianMs'], 30)));
@@ -525,6 +578,7 @@ function stepTable(m) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.inline) oursPage = '/index.html?inline';
   const log = (s) => console.log(s);
   const pkgDir = path.resolve(REPO_ROOT, opts.pkg);
   await assertPkg(pkgDir);
@@ -573,6 +627,13 @@ async function main() {
     { what: "duckline module's own wasm heap (page)", ours: fmtBytes(m['peak.ours.moduleHeap']), base: '-', ratio: '-' },
   ];
   printTable('Peaks', [['what', 'figure'], ['ours', 'ours'], ['base', 'baseline'], ['ratio', 'ratio']], peaks);
+  const threadRows = threadCalls(runs[0]?.ours ?? {}).map(([key]) => ({
+    call: key,
+    ms: fmtMs(m[`thread.${key}.ms`]),
+    gap: fmtMs(m[`thread.${key}.frameGapMs`]),
+    longTasks: fmtMs(m[`thread.${key}.longTaskMs`]),
+  }));
+  printTable('Main thread per call of ours (rAF loop and longtask observer in the page)', [['call', 'call'], ['ms', 'wall'], ['gap', 'longest frame gap'], ['longTasks', 'long tasks, total']], threadRows);
   printTable('Targets (DESIGN.md)', [['figure', 'figure'], ['ours', 'ours'], ['base', 'baseline'], ['ratio', 'ratio'], ['target', 'target'], ['met', 'met?'], ['note', 'note']], targets);
   const errors = runs.flatMap((r) => [...(r.baseline?.errors ?? []), ...(r.ours?.errors ?? []), ...(r.growth?.errors ?? [])].map((e) => `run ${r.index}: ${e}`));
   const sanity = runs.map((r) => ({

@@ -8,7 +8,7 @@
 //   everything the package loads; version and license from the root Cargo.toml's
 //   [workspace.package], so the crate and the package never disagree.
 // - README.md: crates/duckline-wasm/README.md, the package page.
-// - duckline.d.ts: wasm-bindgen drops the `?` of an optional parameter whose type is given with
+// - duckline_wasm.d.ts (wasm-bindgen's, re-exported by the entry's duckline.d.ts): wasm-bindgen drops the `?` of an optional parameter whose type is given with
 //   unchecked_param_type (every `options` parameter of API.md is optional); and the lib its
 //   `Symbol.dispose` members need is referenced.
 // - Checks that every `new URL("<file>", import.meta.url)` of the package's JS names a file that
@@ -24,9 +24,12 @@ const dir = path.resolve(process.argv[2] ?? 'pkg');
 
 const FILES = [
   'duckline.js',
+  'duckline.worker.js',
   'duckline.d.ts',
-  'duckline_bg.wasm',
-  'duckline_bg.wasm.d.ts',
+  'duckline_wasm.js',
+  'duckline_wasm.d.ts',
+  'duckline_wasm_bg.wasm',
+  'duckline_wasm_bg.wasm.d.ts',
   'snippets/',
   'duckdb/',
   'README.md',
@@ -63,7 +66,7 @@ const pkg = {
   exports: {
     '.': { types: './duckline.d.ts', default: './duckline.js' },
     // For apps that serve the assets themselves (`duckdbBundles`), e.g. Vite's `?url` imports.
-    './duckline_bg.wasm': './duckline_bg.wasm',
+    './duckline_wasm_bg.wasm': './duckline_wasm_bg.wasm',
     './duckdb/*': './duckdb/*',
     './package.json': './package.json',
   },
@@ -74,7 +77,7 @@ writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
 
 copyFileSync(path.join(REPO_ROOT, 'crates/duckline-wasm/README.md'), path.join(dir, 'README.md'));
 
-const dts = path.join(dir, 'duckline.d.ts');
+const dts = path.join(dir, 'duckline_wasm.d.ts');
 let declarations = readFileSync(dts, 'utf8').replace(/([(,] ?)options: /g, '$1options?: ');
 // wasm-bindgen declares `[Symbol.dispose]()` on every class, which needs the esnext.disposable lib
 // (TypeScript >= 5.2): name it here, or apps whose `lib` stops at ES2022 fail to type-check us.
@@ -110,5 +113,5 @@ for (const js of jsFiles(dir)) {
     assets += 1;
   }
 }
-if (assets < 3) fail(`expected the wasm, DuckDB's wasm and its worker as new URL(..., import.meta.url) assets, found ${assets}`);
+if (assets < 4) fail(`expected the worker, the wasm, DuckDB's wasm and its worker as new URL(..., import.meta.url) assets, found ${assets}`);
 console.log(`finish-pkg: ${dir} is the duckline ${pkg.version} package (${assets} bundler-visible assets)`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Optimises <dir>/duckline_bg.wasm in place with wasm-opt from npm's binaryen (run by `make pkg`
+# Optimises <dir>/duckline_wasm_bg.wasm in place with wasm-opt from npm's binaryen (run by `make pkg`
 # after wasm-bindgen; no binaryen download is reachable here):
 #
 #   bash scripts/wasm-opt.sh <dir> <wasm-opt flags...>
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 dir=$1
 shift
-wasm="$dir/duckline_bg.wasm"
+wasm="$dir/duckline_wasm_bg.wasm"
 WASM_OPT=node_modules/.bin/wasm-opt
 if [ ! -x "$WASM_OPT" ]; then
   echo "wasm-opt.sh: $WASM_OPT is missing; run npm ci (scripts/setup.sh)" >&2

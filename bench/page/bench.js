@@ -2,10 +2,13 @@
 // read the DuckDB worker's wasm heap between steps). Every function returns plain JSON: wall times
 // in milliseconds (performance.now() around the awaited call, in the page), sizes in bytes.
 //
-// "ours" = the duckline package (pkg/duckline.js); "base" = BenchBaseline (crates/duckline-wasm/src/
-// bench.rs): bare DuckDB-WASM + full-table Parquet snapshots, the reference system's strategy.
+// "ours" = the duckline package (pkg/duckline.js: the workspace in the package's worker; with
+// `?inline` in the page URL, `worker: false`, on this page's thread); "base" = BenchBaseline
+// (crates/duckline-wasm/src/bench.rs, loaded from the wasm-bindgen module on this thread): bare
+// DuckDB-WASM + full-table Parquet snapshots, the reference system's strategy.
 
-import init, { Workspace, BenchBaseline } from '/pkg/duckline.js';
+import init, { Workspace } from '/pkg/duckline.js';
+import initWasm, { BenchBaseline } from '/pkg/duckline_wasm.js';
 
 const now = () => performance.now();
 const BUNDLES = {
@@ -15,12 +18,58 @@ const BUNDLES = {
 const TABLE = 't';
 const ID = '_cs_id';
 
+const WORKER = !new URLSearchParams(location.search).has('inline');
 const S = { wasm: null, csv: null, ws: null, t: null, d: null, cursor: null, b: null };
 
+/**
+ * Watches this page's main thread while a call runs: a requestAnimationFrame loop records the
+ * longest gap in ms between frames (start and end of the watch included), and a `longtask`
+ * PerformanceObserver sums the long tasks (main-thread tasks over 50 ms) that ended meanwhile.
+ * `stop()` resolves to `{ frameGapMs, longTaskMs, longTasks }`.
+ */
+function watchMainThread() {
+  const t0 = now();
+  let last = t0;
+  let gap = 0;
+  let running = true;
+  let longTaskMs = 0;
+  let longTasks = 0;
+  const count = (entries) => {
+    for (const e of entries) {
+      if (e.startTime + e.duration < t0) continue;
+      longTaskMs += e.duration;
+      longTasks += 1;
+    }
+  };
+  const observer = new PerformanceObserver((list) => count(list.getEntries()));
+  observer.observe({ type: 'longtask' });
+  const frame = () => {
+    const t = now();
+    gap = Math.max(gap, t - last);
+    last = t;
+    if (running) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  return {
+    async stop() {
+      const end = now();
+      running = false;
+      gap = Math.max(gap, end - last);
+      // Long-task entries are queued after the task ends: let one task pass before reading them.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      count(observer.takeRecords());
+      observer.disconnect();
+      return { frameGapMs: gap, longTaskMs, longTasks };
+    },
+  };
+}
+
 async function timed(f) {
+  const watch = watchMainThread();
   const t0 = now();
   const value = await f();
-  return { ms: now() - t0, value };
+  const ms = now() - t0;
+  return { ms, value, ...(await watch.stop()) };
 }
 
 /**
@@ -29,6 +78,7 @@ async function timed(f) {
  * reports.
  */
 async function timedWithProgress(f) {
+  const watch = watchMainThread();
   const t0 = now();
   let last = t0;
   let gap = 0;
@@ -41,7 +91,13 @@ async function timedWithProgress(f) {
   };
   const value = await f({ onProgress });
   const t1 = now();
-  return { ms: t1 - t0, value, progressGapMs: Math.max(gap, t1 - last), progressReports: reports };
+  const thread = await watch.stop();
+  return { ms: t1 - t0, value, progressGapMs: Math.max(gap, t1 - last), progressReports: reports, ...thread };
+}
+
+/** The main-thread figures of a `timed` or `timedWithProgress` result. */
+function thread(r) {
+  return { frameGapMs: r.frameGapMs, longTaskMs: r.longTaskMs, longTasks: r.longTasks };
 }
 
 function pageShape(p) {
@@ -50,10 +106,11 @@ function pageShape(p) {
 
 export const bench = {
   async init() {
-    S.wasm = await init();
+    await init();
+    S.wasm = await initWasm();
     return true;
   },
-  /** Bytes of this page's duckline wasm module memory (ours only; not DuckDB's). */
+  /** Bytes of this page's duckline wasm module memory (the inline module; the worker's is not read). */
   moduleHeapBytes() {
     return S.wasm ? S.wasm.memory.buffer.byteLength : null;
   },
@@ -66,16 +123,17 @@ export const bench = {
 
   // ----- ours -------------------------------------------------------------------------------
   async wsOpen(name) {
-    const { ms, value } = await timed(() => Workspace.open({ name, duckdbBundles: BUNDLES }));
+    const { ms, value } = await timed(() => Workspace.open({ name, duckdbBundles: BUNDLES, worker: WORKER }));
     S.ws = value;
     return { ms };
   },
   async wsImport() {
-    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.ws.importCsv(TABLE, S.csv, call));
+    const r = await timedWithProgress((call) => S.ws.importCsv(TABLE, S.csv, call));
+    const { ms, value, progressGapMs } = r;
     S.t = value;
     const info = await S.t.info();
     const storage = await S.ws.storage();
-    return { ms, progressGapMs, rows: info.rowCount, columns: info.columns.length, bytes: storage.bytes, files: storage.files };
+    return { ms, progressGapMs, ...thread(r), rows: info.rowCount, columns: info.columns.length, bytes: storage.bytes, files: storage.files };
   },
   async wsMemory() {
     return (await S.ws.memory()).duckdbBytes;
@@ -84,44 +142,49 @@ export const bench = {
     return S.ws.storage();
   },
   async wsApply(command) {
-    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.t.apply(command, call));
-    return { ms, progressGapMs, step: value };
+    const r = await timedWithProgress((call) => S.t.apply(command, call));
+    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), step: r.value };
   },
   async wsUndo() {
-    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.t.undo(call));
-    return { ms, progressGapMs, step: value };
+    const r = await timedWithProgress((call) => S.t.undo(call));
+    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), step: r.value };
   },
   async wsRedo() {
-    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.t.redo(call));
-    return { ms, progressGapMs, step: value };
+    const r = await timedWithProgress((call) => S.t.redo(call));
+    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), step: r.value };
   },
   async wsInfo() {
     return S.t.info();
   },
   async wsDiffBuild(from) {
-    const { ms, value, progressGapMs } = await timedWithProgress((call) => S.t.diff({ from, ...call }));
-    S.d = value;
-    return { ms, progressGapMs, summary: value.summary };
+    const r = await timedWithProgress((call) => S.t.diff({ from, ...call }));
+    S.d = r.value;
+    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), summary: r.value.summary };
+  },
+  /** export(format) of the current table: wall time, main-thread figures and the file's bytes. */
+  async wsExport(format) {
+    const r = await timedWithProgress((call) => S.t.export(format, call));
+    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), bytes: r.value.length };
   },
   async wsDiffFirstPage(limit) {
-    const { ms, value } = await timed(() => S.d.page({ limit }));
-    S.cursor = value.nextCursor;
-    return { ms, ...pageShape(value) };
+    const r = await timed(() => S.d.page({ limit }));
+    S.cursor = r.value.nextCursor;
+    return { ms: r.ms, ...thread(r), ...pageShape(r.value) };
   },
   async wsDiffNextPages(count, limit) {
     const out = [];
     for (let i = 0; i < count && S.cursor !== null; i++) {
-      const { ms, value } = await timed(() => S.d.page({ after: S.cursor, limit }));
-      S.cursor = value.nextCursor;
-      out.push({ ms, ...pageShape(value) });
+      const r = await timed(() => S.d.page({ after: S.cursor, limit }));
+      S.cursor = r.value.nextCursor;
+      out.push({ ms: r.ms, ...thread(r), ...pageShape(r.value) });
     }
     return out;
   },
   async wsDiffJumps(positions, limit) {
     const out = [];
     for (const index of positions) {
-      const { ms, value } = await timed(() => S.d.pageAt(index, { limit }));
-      out.push({ index, ms, ...pageShape(value) });
+      const r = await timed(() => S.d.pageAt(index, { limit }));
+      out.push({ index, ms: r.ms, ...thread(r), ...pageShape(r.value) });
     }
     return out;
   },
@@ -142,8 +205,9 @@ export const bench = {
    * plus open itself (which starts a DuckDB-WASM worker).
    */
   async wsReopen(name, limit) {
+    const watch = watchMainThread();
     const t0 = now();
-    S.ws = await Workspace.open({ name, duckdbBundles: BUNDLES });
+    S.ws = await Workspace.open({ name, duckdbBundles: BUNDLES, worker: WORKER });
     const t1 = now();
     S.t = await S.ws.table(TABLE);
     const first = await S.t.rows({ limit });
@@ -152,6 +216,8 @@ export const bench = {
     const last = await S.t.rowsAt(Math.max(0, info.rowCount - limit), { limit });
     const t3 = now();
     return {
+      ...(await watch.stop()),
+      ms: t3 - t0,
       openMs: t1 - t0,
       firstPageMs: t2 - t1,
       wholeTableMs: t3 - t1,

@@ -5,7 +5,7 @@ import init, { Workspace } from "duckline";
 const CSV = "id,name,city\n1,  Ada ,London\n2,Grace  ,New York\n3,Linus,Helsinki\n";
 
 export async function runFlow(workspace = "example") {
-  await init(); // fetches duckline_bg.wasm; DuckDB-WASM starts in Workspace.open
+  await init(); // starts duckline's worker, which fetches duckline_wasm_bg.wasm; DuckDB-WASM starts in Workspace.open
   let ws = await Workspace.open({ name: workspace });
   if ((await ws.tables()).some((t) => t.name === "people")) await ws.dropTable("people");
 

@@ -1,5 +1,5 @@
-// Nothing duckline-specific: webpack 5 emits duckline_bg.wasm and DuckDB-WASM's worker and wasm
-// as assets because the package names them with new URL("./file", import.meta.url).
+// Nothing duckline-specific: webpack 5 emits duckline's worker, duckline_wasm_bg.wasm and DuckDB-WASM's
+// worker and wasm because the package names them with new URL("./file", import.meta.url).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import HtmlWebpackPlugin from "html-webpack-plugin";

@@ -113,6 +113,12 @@ async function checkPage(url) {
     assert.equal(status, 'ok', `the page reports: ${text}\npage errors: ${log.pageErrors.join('\n')}`);
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.foreignRequests, [], 'everything comes from the app origin');
+    // The workspace ran in the package's worker (the bundler emitted it under a name of its own:
+    // it is the worker with duckline's host hook), next to DuckDB-WASM's worker.
+    const workers = page.workers();
+    const ours = await Promise.all(workers.map((w) => w.evaluate(() => typeof globalThis.__ducklineHost === 'function').catch(() => false)));
+    assert.ok(ours.includes(true), `duckline's worker runs (workers: ${workers.map((w) => w.url()).join(', ')})`);
+    assert.ok(workers.length >= 2, "DuckDB-WASM's worker runs too");
     checkFlow(JSON.parse(text));
   } finally {
     await browser.close();
@@ -149,7 +155,7 @@ before(async () => {
   const [info] = JSON.parse(out.slice(out.indexOf('[')));
   tarball = path.join(work, info.filename);
   const shipped = info.files.map((f) => f.path);
-  for (const f of ['duckline.js', 'duckline.d.ts', 'duckline_bg.wasm', 'duckdb/duckdb-eh.wasm', 'duckdb/duckdb-browser-eh.worker.js', 'README.md']) {
+  for (const f of ['duckline.js', 'duckline.worker.js', 'duckline.d.ts', 'duckline_wasm.js', 'duckline_wasm_bg.wasm', 'duckdb/duckdb-eh.wasm', 'duckdb/duckdb-browser-eh.worker.js', 'README.md']) {
     assert.ok(shipped.includes(f), `the tarball ships ${f} (it has ${shipped.join(', ')})`);
   }
   assert.ok(shipped.some((f) => f.startsWith('snippets/')), 'the tarball ships the wasm-bindgen snippets');

@@ -48,6 +48,8 @@ export interface WorkspaceOptions {
   memoryLimitMb?: number;
   /** Default "warn". "info" logs each call with its duration (console.info); "debug" also each SQL statement with its duration and row count (console.debug). */
   logLevel?: "error" | "warn" | "info" | "debug";
+  /** Default true: the package's entry runs the workspace in its dedicated worker, so the page's main thread stays free; false (or a `duckdb` instance, which cannot cross to a worker) runs it on the calling thread. */
+  worker?: boolean;
 }
 /**
  * Accepted by every long call (as its last argument, or merged into its options object): an

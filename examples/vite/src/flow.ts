@@ -14,7 +14,7 @@ export interface FlowResult {
 }
 
 export async function runFlow(workspace = "example"): Promise<FlowResult> {
-  await init(); // fetches duckline_bg.wasm; DuckDB-WASM starts in Workspace.open
+  await init(); // starts duckline's worker, which fetches duckline_wasm_bg.wasm; DuckDB-WASM starts in Workspace.open
   let ws = await Workspace.open({ name: workspace });
   if ((await ws.tables()).some((t) => t.name === "people")) await ws.dropTable("people");
 

@@ -14,6 +14,11 @@ use crate::{Error, Result};
 /// Rows per chunk file, and so per row group (DESIGN.md: chunked by row-id ranges of 250,000).
 pub const DEFAULT_CHUNK_ROW_COUNT: u64 = 250_000;
 
+/// Rows encoded between two calls of [`encode_reporting`]'s `on_rows`: a 250,000-row chunk of 30
+/// columns is about a second of encoding in the browser, and progress reports in between keep a
+/// progress bar moving (issue 10: a report at least every 250 ms on a 1M-row step).
+pub const ENCODE_SLICE_ROW_COUNT: usize = 16_384;
+
 /// Encodes batches (one schema) into one Parquet file with a single row group.
 ///
 /// LZ4_RAW: pure Rust (builds for wasm32 without clang) and the fastest codec measured in Chromium
@@ -21,6 +26,18 @@ pub const DEFAULT_CHUNK_ROW_COUNT: u64 = 250_000;
 ///
 /// Errors: [`Error::Storage`] if encoding fails; `batches` must not be empty.
 pub fn encode(batches: &[RecordBatch]) -> Result<Vec<u8>> {
+    encode_reporting(batches, &mut |_| Ok(()))
+}
+
+/// [`encode`], calling `on_rows(rows encoded so far)` after each slice of at most
+/// [`ENCODE_SLICE_ROW_COUNT`] rows; an error from `on_rows` (e.g. [`Error::Cancelled`]) stops the
+/// encoding and is returned.
+///
+/// Errors: [`Error::Storage`] if encoding fails, or what `on_rows` returns.
+pub fn encode_reporting(
+    batches: &[RecordBatch],
+    on_rows: &mut dyn FnMut(usize) -> Result<()>,
+) -> Result<Vec<u8>> {
     let schema = batches
         .first()
         .map(RecordBatch::schema)
@@ -32,11 +49,28 @@ pub fn encode(batches: &[RecordBatch]) -> Result<Vec<u8>> {
         .build();
     let mut out = Vec::new();
     let mut writer = ArrowWriter::try_new(&mut out, schema, Some(props))?;
+    let mut done = 0;
     for batch in batches {
-        writer.write(batch)?;
+        for slice in slices(batch) {
+            writer.write(&slice)?;
+            done += slice.num_rows();
+            on_rows(done)?;
+        }
     }
     writer.close()?;
     Ok(out)
+}
+
+/// `batch` in zero-copy slices of at most [`ENCODE_SLICE_ROW_COUNT`] rows.
+pub fn slices(batch: &RecordBatch) -> impl Iterator<Item = RecordBatch> + '_ {
+    (0..batch.num_rows())
+        .step_by(ENCODE_SLICE_ROW_COUNT)
+        .map(|offset| {
+            batch.slice(
+                offset,
+                ENCODE_SLICE_ROW_COUNT.min(batch.num_rows() - offset),
+            )
+        })
 }
 
 /// Decodes a Parquet file into record batches, keeping only `columns` when given (by name).

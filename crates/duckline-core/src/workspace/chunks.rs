@@ -51,7 +51,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                 .await?;
             let row_count: usize = batches.iter().map(RecordBatch::num_rows).sum();
             if row_count > 0 {
-                let bytes = parquet_io::encode(&batches)?;
+                let part = span.part(usize::try_from(index - first).unwrap_or(0), count);
+                let bytes = parquet_io::encode_reporting(&batches, &mut |rows| {
+                    part.report(call, rows, row_count, "row of this chunk file")
+                })?;
                 let path = format!("{prefix}-{index:05}.parquet");
                 let file = FileRef {
                     path,

@@ -21,6 +21,7 @@ use ts_rs::TS;
 use crate::call::{Call, Phase, Span};
 use crate::model::ColumnMeta;
 use crate::persist::manifest::TableEntry;
+use crate::persist::parquet::slices as parquet_slices;
 use crate::sql::{self, ORDER_KEY, ROW_ID};
 use crate::workspace::xlsx::SheetWriter;
 use crate::{Engine, Error, Result, Store, Workspace, values};
@@ -154,9 +155,20 @@ impl<E: Engine, S: Store> Workspace<E, S> {
                     after = Some((o, r));
                 }
             }
+            let mut chunk_done_row_count = 0;
             for batch in &batches {
                 let visible = batch.project(&(2..batch.num_columns()).collect::<Vec<_>>())?;
-                sink.write(&visible, &schema, chunk)?;
+                // Encoding a chunk takes seconds at 1M rows: report per slice.
+                for slice in parquet_slices(&visible) {
+                    sink.write(&slice, &schema, chunk)?;
+                    chunk_done_row_count += slice.num_rows();
+                    span.report(
+                        call,
+                        (done_row_count + chunk_done_row_count).min(total_row_count),
+                        total_row_count,
+                        "row",
+                    )?;
+                }
             }
             sink.end_chunk()?;
             done_row_count += rows;
