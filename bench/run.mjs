@@ -234,7 +234,7 @@ async function runOurs(context, origin, csvUrl, seed, log) {
     out.import = await call(page, 'wsImport');
     out.import.mem = await call(page, 'wsMemory');
     out.import.heap = await duckdbHeap(page);
-    log(`  ours: import ${fmtMs(out.import.ms)} ${fmtBytes(out.import.bytes)} (${out.import.rows} rows x ${out.import.columns} cols), longest progress gap ${fmtMs(out.import.progressGapMs)}`);
+    log(`  ours: import ${fmtMs(out.import.ms)} ${fmtBytes(out.import.bytes)} (${out.import.rows} rows x ${out.import.columns} cols), longest progress gap ${fmtMs(out.import.progressGapMs)} (after ${out.import.progressGapAfter})`);
     for (const s of steps()) {
       const r = await call(page, 'wsApply', s.command);
       out.steps[s.name] = {
@@ -249,7 +249,7 @@ async function runOurs(context, origin, csvUrl, seed, log) {
         mem: await call(page, 'wsMemory'),
         heap: await duckdbHeap(page),
       };
-      log(`  ours: ${s.name} ${fmtMs(r.ms)} ${fmtBytes(r.step.bytesWritten)} (${r.step.rowsAffected} rows affected), longest progress gap ${fmtMs(r.progressGapMs)}`);
+      log(`  ours: ${s.name} ${fmtMs(r.ms)} ${fmtBytes(r.step.bytesWritten)} (${r.step.rowsAffected} rows affected), longest progress gap ${fmtMs(r.progressGapMs)} (after ${r.progressGapAfter})`);
     }
     for (const key of ['undo1', 'undo2', 'redo']) {
       const r = await call(page, key === 'redo' ? 'wsRedo' : 'wsUndo');
@@ -301,7 +301,7 @@ async function runOurs(context, origin, csvUrl, seed, log) {
     for (const format of ['csv', 'parquet']) {
       const r = await call(page, 'wsExport', format);
       out.exports[format] = r;
-      log(`  ours: export ${format} ${fmtMs(r.ms)} ${fmtBytes(r.bytes)}, longest progress gap ${fmtMs(r.progressGapMs)}`);
+      log(`  ours: export ${format} ${fmtMs(r.ms)} ${fmtBytes(r.bytes)}, longest progress gap ${fmtMs(r.progressGapMs)} (after ${r.progressGapAfter})`);
     }
     log(
       `  ours: diff build ${fmtMs(build.ms)} (${changed} changed rows), first ${fmtMs(first.ms)}, ` +

@@ -74,25 +74,35 @@ async function timed(f) {
 
 /**
  * Like `timed`, passing CallOptions with an `onProgress` to `f`: also the longest gap in ms
- * between the call's start, its progress reports and its end (`progressGapMs`), and the count of
- * reports.
+ * between the call's start, its progress reports and its end (`progressGapMs`, and the report
+ * it followed: `progressGapAfter`), and the count of reports.
  */
 async function timedWithProgress(f) {
   const watch = watchMainThread();
   const t0 = now();
   let last = t0;
+  let lastWhat = 'the call';
   let gap = 0;
+  let gapAfter = null;
   let reports = 0;
-  const onProgress = () => {
+  const onProgress = (p) => {
     const t = now();
-    gap = Math.max(gap, t - last);
+    if (t - last > gap) {
+      gap = t - last;
+      gapAfter = lastWhat;
+    }
     last = t;
+    lastWhat = `${p.phase} ${p.message ?? ''}`.trim();
     reports += 1;
   };
   const value = await f({ onProgress });
   const t1 = now();
+  if (t1 - last > gap) {
+    gap = t1 - last;
+    gapAfter = `${lastWhat} (then the end)`;
+  }
   const thread = await watch.stop();
-  return { ms: t1 - t0, value, progressGapMs: Math.max(gap, t1 - last), progressReports: reports, ...thread };
+  return { ms: t1 - t0, value, progressGapMs: gap, progressGapAfter: gapAfter, progressReports: reports, ...thread };
 }
 
 /** The main-thread figures of a `timed` or `timedWithProgress` result. */
@@ -133,7 +143,7 @@ export const bench = {
     S.t = value;
     const info = await S.t.info();
     const storage = await S.ws.storage();
-    return { ms, progressGapMs, ...thread(r), rows: info.rowCount, columns: info.columns.length, bytes: storage.bytes, files: storage.files };
+    return { ms, progressGapMs, progressGapAfter: r.progressGapAfter, ...thread(r), rows: info.rowCount, columns: info.columns.length, bytes: storage.bytes, files: storage.files };
   },
   async wsMemory() {
     return (await S.ws.memory()).duckdbBytes;
@@ -143,15 +153,15 @@ export const bench = {
   },
   async wsApply(command) {
     const r = await timedWithProgress((call) => S.t.apply(command, call));
-    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), step: r.value };
+    return { ms: r.ms, progressGapMs: r.progressGapMs, progressGapAfter: r.progressGapAfter, ...thread(r), step: r.value };
   },
   async wsUndo() {
     const r = await timedWithProgress((call) => S.t.undo(call));
-    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), step: r.value };
+    return { ms: r.ms, progressGapMs: r.progressGapMs, progressGapAfter: r.progressGapAfter, ...thread(r), step: r.value };
   },
   async wsRedo() {
     const r = await timedWithProgress((call) => S.t.redo(call));
-    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), step: r.value };
+    return { ms: r.ms, progressGapMs: r.progressGapMs, progressGapAfter: r.progressGapAfter, ...thread(r), step: r.value };
   },
   async wsInfo() {
     return S.t.info();
@@ -159,12 +169,12 @@ export const bench = {
   async wsDiffBuild(from) {
     const r = await timedWithProgress((call) => S.t.diff({ from, ...call }));
     S.d = r.value;
-    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), summary: r.value.summary };
+    return { ms: r.ms, progressGapMs: r.progressGapMs, progressGapAfter: r.progressGapAfter, ...thread(r), summary: r.value.summary };
   },
   /** export(format) of the current table: wall time, main-thread figures and the file's bytes. */
   async wsExport(format) {
     const r = await timedWithProgress((call) => S.t.export(format, call));
-    return { ms: r.ms, progressGapMs: r.progressGapMs, ...thread(r), bytes: r.value.length };
+    return { ms: r.ms, progressGapMs: r.progressGapMs, progressGapAfter: r.progressGapAfter, ...thread(r), bytes: r.value.length };
   },
   async wsDiffFirstPage(limit) {
     const r = await timed(() => S.d.page({ limit }));

@@ -66,6 +66,12 @@ test('a workspace in the worker: objects, bytes in parts, progress, errors and e
     } catch (e) {
       missing = { isError: e instanceof Error, code: e.code, message: e.message };
     }
+    let unsendable = null;
+    try {
+      await t.apply({ op: 'trim', column: 'carrier', note: () => 'a function cannot be cloned' });
+    } catch (e) {
+      unsendable = e.code;
+    }
     const again = await ws.table('flights');
     const timeline = await again.timeline();
     await ws.close();
@@ -79,6 +85,7 @@ test('a workspace in the worker: objects, bytes in parts, progress, errors and e
       page1: page1.rows.map((row) => row.status),
       csv: { isBytes: csv instanceof Uint8Array, head: new TextDecoder().decode(csv.subarray(0, 9)) },
       missing,
+      unsendable,
       position: timeline.position,
     };
   });
@@ -99,7 +106,8 @@ test('a workspace in the worker: objects, bytes in parts, progress, errors and e
   assert.equal(r.missing.isError, true);
   assert.equal(r.missing.code, 'NotFound');
   assert.match(r.missing.message, /no_such_table/);
-  assert.equal(r.position, 1);
+  assert.equal(r.unsendable, 'InvalidInput', 'an argument that cannot cross to the worker is InvalidInput');
+  assert.equal(r.position, 1, 'and nothing was applied');
 });
 
 test("an abort reaches the worker's call: Cancelled, and the table and timeline are as before", { skip: SKIP, timeout: 10 * 60_000 }, async () => {

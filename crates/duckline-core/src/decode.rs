@@ -56,7 +56,13 @@ pub fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<Decoded<'a>> {
         }
         None => match Encoding::for_bom(bytes) {
             Some((encoding, len)) => (encoding, &bytes[len..]),
-            None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
+            None if std::str::from_utf8(bytes).is_ok() => {
+                // Validated as a whole: no second pass over hundreds of megabytes.
+                return Ok(Decoded {
+                    encoding: UTF_8.name().to_ascii_lowercase(),
+                    text: Cow::Borrowed(bytes),
+                });
+            }
             None => (WINDOWS_1252, bytes),
         },
     };

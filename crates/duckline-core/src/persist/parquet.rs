@@ -114,3 +114,49 @@ pub fn decode(path: &str, bytes: Vec<u8>, columns: Option<&[&str]>) -> Result<Ve
     }
     Ok(batches)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{Int64Array, RecordBatch};
+
+    use super::{ENCODE_SLICE_ROW_COUNT, decode, encode, encode_reporting};
+    use crate::Error;
+
+    fn batch(rows: usize) -> RecordBatch {
+        let ids = Int64Array::from_iter_values((0..rows).map(|i| i as i64));
+        RecordBatch::try_from_iter([("_row_id", Arc::new(ids) as _)]).expect("batch")
+    }
+
+    #[test]
+    fn encode_reporting_reports_each_slice_and_encodes_the_same_file() {
+        let rows = 2 * ENCODE_SLICE_ROW_COUNT + 5;
+        let batches = [batch(rows), batch(3)];
+        let mut seen = Vec::new();
+        let bytes = encode_reporting(&batches, &mut |done| {
+            seen.push(done);
+            Ok(())
+        })
+        .expect("encode");
+        let slice = ENCODE_SLICE_ROW_COUNT;
+        assert_eq!(seen, vec![slice, 2 * slice, rows, rows + 3]);
+        assert_eq!(bytes, encode(&batches).expect("encode"));
+        let back = decode("t.parquet", bytes, None).expect("decode");
+        assert_eq!(
+            back.iter().map(RecordBatch::num_rows).sum::<usize>(),
+            rows + 3
+        );
+    }
+
+    #[test]
+    fn an_error_from_on_rows_stops_the_encoding() {
+        let mut calls = 0;
+        let result = encode_reporting(&[batch(3 * ENCODE_SLICE_ROW_COUNT)], &mut |_| {
+            calls += 1;
+            Err(Error::Cancelled)
+        });
+        assert!(matches!(result, Err(Error::Cancelled)));
+        assert_eq!(calls, 1);
+    }
+}

@@ -47,7 +47,10 @@ impl<E: Engine, S: Store> Workspace<E, S> {
         call: &Call,
     ) -> Result<u32> {
         csv_reader_options(options)?;
+        // Decoding and checking 300 MB of text takes a while: say so before and after.
+        call.report(Phase::Capture, 0.0, Some("decoding the text".into()))?;
         let decoded = decode::decode(&bytes, options.encoding.as_deref())?;
+        call.report(Phase::Capture, 0.0, Some("checking the text".into()))?;
         check_csv_text(&decoded.text)?;
         check_header_width(&decoded.text, options)?;
         let options = CsvOptions {

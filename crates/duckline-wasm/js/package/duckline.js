@@ -177,7 +177,13 @@ async function call(handle, method, args) {
       onAbort = () => worker.postMessage({ type: "cancel", id });
       signal.addEventListener("abort", onAbort, { once: true });
     }
-    worker.postMessage({ type: "call", id, handle, method, args: sent, call: callInfo });
+    try {
+      worker.postMessage({ type: "call", id, handle, method, args: sent, call: callInfo });
+    } catch (e) {
+      // A DataCloneError: something in the arguments (a function, a DOM node) cannot be sent.
+      pending.delete(id);
+      done(reject)(Object.assign(new Error(`${method}: an argument cannot be sent to duckline's worker: ${e.message}`), { code: "InvalidInput" }));
+    }
   });
 }
 
